@@ -1,0 +1,129 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/isms-dev/isms/internal/isms"
+	"github.com/isms-dev/isms/internal/ledger"
+	"github.com/isms-dev/isms/internal/store"
+)
+
+// HistoryFilter selects ledger entries of the organisation.
+type HistoryFilter struct {
+	RecordType string
+	RecordID   string
+	Action     string
+	Actor      string
+	Cursor     string
+	Limit      int
+}
+
+// History returns the organisation's ledger, newest first, and the cursor
+// of the next page.
+func (s *Service) History(ctx context.Context, a Access, f HistoryFilter) ([]ledger.Entry, string, error) {
+	if err := a.require(isms.PermRead); err != nil {
+		return nil, "", err
+	}
+	switch f.Action {
+	case "", ledger.ActionCreate, ledger.ActionUpdate, ledger.ActionDelete:
+	default:
+		return nil, "", isms.Invalid("action", "%q is not an action; use create, update or delete", f.Action)
+	}
+	var before int64
+	if f.Cursor != "" {
+		raw, err := store.DecodeCursor("cursor", f.Cursor)
+		if err != nil {
+			return nil, "", err
+		}
+		if before, err = strconv.ParseInt(raw, 10, 64); err != nil || before < 1 {
+			return nil, "", isms.Invalid("cursor", "is not a cursor returned by this API")
+		}
+	}
+	limit := pageSize(f.Limit)
+	entries, err := s.db.ListLedger(ctx, store.LedgerFilter{
+		Chain: a.Org.ID, RecordType: f.RecordType, RecordID: f.RecordID, Action: f.Action, Actor: f.Actor,
+		BeforeSeq: before, Limit: limit,
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	next := ""
+	if len(entries) == limit && entries[len(entries)-1].Seq > 1 {
+		next = store.EncodeCursor(strconv.FormatInt(entries[len(entries)-1].Seq, 10))
+	}
+	return entries, next, nil
+}
+
+// VerifyLedger checks the organisation's chain and records.
+func (s *Service) VerifyLedger(ctx context.Context, a Access) (ledger.Report, error) {
+	if err := a.require(isms.PermRead); err != nil {
+		return ledger.Report{}, err
+	}
+	return s.db.VerifyChain(ctx, a.Org.ID)
+}
+
+// VerifyAllChains checks every chain of the instance, for operators.
+func (s *Service) VerifyAllChains(ctx context.Context, p Principal) ([]ledger.Report, error) {
+	if p.Operator == "" {
+		return nil, isms.ErrForbidden
+	}
+	chains, err := s.db.LedgerChains(ctx)
+	if err != nil {
+		return nil, err
+	}
+	reports := make([]ledger.Report, 0, len(chains))
+	for _, c := range chains {
+		r, err := s.db.VerifyChain(ctx, c)
+		if err != nil {
+			return reports, fmt.Errorf("verify chain %s: %w", c, err)
+		}
+		reports = append(reports, r)
+	}
+	return reports, nil
+}
+
+// ExportLedger streams the organisation's whole chain, oldest first.
+func (s *Service) ExportLedger(ctx context.Context, a Access, fn func(ledger.Entry) error) error {
+	if err := a.require(isms.PermRead); err != nil {
+		return err
+	}
+	return s.db.ExportLedger(ctx, a.Org.ID, fn)
+}
+
+// ActorNames resolves the actors of entries to names people recognise:
+// the email of a user, the token's name and owner for a token.
+func (s *Service) ActorNames(ctx context.Context, a Access, entries []ledger.Entry) map[string]string {
+	names := make(map[string]string)
+	for _, e := range entries {
+		if _, done := names[e.Actor]; done {
+			continue
+		}
+		names[e.Actor] = s.actorName(ctx, a, e.Actor)
+	}
+	return names
+}
+
+func (s *Service) actorName(ctx context.Context, a Access, actor string) string {
+	kind, id, _ := strings.Cut(actor, ":")
+	switch kind {
+	case "user":
+		if u, err := s.db.UserByID(ctx, id); err == nil {
+			return u.Email
+		}
+	case "token":
+		t, err := s.db.Token(ctx, a.Org.ID, id)
+		if err == nil {
+			return fmt.Sprintf("%s (token %q)", t.UserEmail, t.Name)
+		}
+		if !errors.Is(err, isms.ErrNotFound) {
+			s.log.WarnContext(ctx, "resolve actor", "actor", actor, "err", err)
+		}
+	case "cli":
+		return "command line (" + id + ")"
+	}
+	return actor
+}

@@ -1,0 +1,294 @@
+// Package store keeps isms records in SQLite or PostgreSQL. It is the only
+// package that speaks SQL: one set of statements with $N placeholders serves
+// both databases, and every change is written together with its ledger entry
+// in one transaction.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"modernc.org/sqlite" // registers the "sqlite" driver
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/isms-dev/isms/internal/isms"
+)
+
+// Dialect names the database behind a DB.
+type Dialect string
+
+// Supported dialects.
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// DB is an open isms database. With SQLite it holds two pools over one
+// file: a single-connection pool for writes, because SQLite allows one
+// writer at a time and queueing in Go is cheaper than spinning on
+// SQLITE_BUSY, and a read pool that WAL lets run beside the writer. With
+// PostgreSQL both are the same pool.
+type DB struct {
+	// Reads are the queries, served from the read pool.
+	Reads
+	write   *sql.DB
+	read    *sql.DB
+	dialect Dialect
+	// Now is the clock every timestamp comes from; tests replace it.
+	Now func() time.Time
+}
+
+// Options say which database to open.
+type Options struct {
+	// URL is a postgres:// or postgresql:// URL, or sqlite:PATH, or empty
+	// for the SQLite file in DataDir.
+	URL string
+	// DataDir holds isms.db when URL is empty.
+	DataDir string
+}
+
+// IsPostgresURL reports whether u selects PostgreSQL.
+func IsPostgresURL(u string) bool {
+	return strings.HasPrefix(u, "postgres://") || strings.HasPrefix(u, "postgresql://")
+}
+
+// Open connects to the database that opts name. It does not migrate.
+func Open(ctx context.Context, opts Options) (*DB, error) {
+	var (
+		db  *DB
+		err error
+	)
+	switch {
+	case IsPostgresURL(opts.URL):
+		db, err = openPostgres(opts.URL)
+	case opts.URL == "":
+		if err := os.MkdirAll(opts.DataDir, 0o700); err != nil {
+			return nil, fmt.Errorf("create data folder: %w", err)
+		}
+		db, err = openSQLite(filepath.Join(opts.DataDir, "isms.db"))
+	case strings.HasPrefix(opts.URL, "sqlite:"):
+		db, err = openSQLite(strings.TrimPrefix(opts.URL, "sqlite:"))
+	default:
+		return nil, fmt.Errorf("database URL %q: use postgres://…, postgresql://… or sqlite:PATH", RedactURL(opts.URL))
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Ping(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+func openPostgres(u string) (*DB, error) {
+	pool, err := sql.Open("pgx", u)
+	if err != nil {
+		return nil, fmt.Errorf("open postgres %s: %w", RedactURL(u), err)
+	}
+	pool.SetMaxOpenConns(25)
+	pool.SetMaxIdleConns(10)
+	pool.SetConnMaxIdleTime(5 * time.Minute)
+	return &DB{Reads: Reads{pool}, write: pool, read: pool, dialect: Postgres, Now: time.Now}, nil
+}
+
+// sqliteDSN builds a modernc.org/sqlite DSN. The pragmas go in the DSN so
+// that every connection the pool opens gets them, not just the first.
+// busy_timeout comes before journal_mode: switching to WAL needs a lock, and
+// without the timeout a second process opening the file at that moment
+// fails at once with SQLITE_BUSY.
+func sqliteDSN(path string, write bool) string {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "foreign_keys(1)")
+	// NORMAL is durable in WAL mode except for the last transactions
+	// before a power loss; FULL would fsync every commit.
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Set("_time_format", "sqlite")
+	if write {
+		// Take the write lock at BEGIN, so a transaction never fails half
+		// way when it first writes after reading.
+		q.Set("_txlock", "immediate")
+	} else {
+		q.Add("_pragma", "query_only(1)")
+	}
+	return "file:" + path + "?" + q.Encode()
+}
+
+func openSQLite(path string) (*DB, error) {
+	write, err := sql.Open("sqlite", sqliteDSN(path, true))
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	write.SetMaxOpenConns(1)
+	write.SetConnMaxIdleTime(0)
+	read, err := sql.Open("sqlite", sqliteDSN(path, false))
+	if err != nil {
+		write.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	read.SetMaxOpenConns(max(4, runtime.NumCPU()))
+	return &DB{Reads: Reads{read}, write: write, read: read, dialect: SQLite, Now: time.Now}, nil
+}
+
+// Dialect tells which database this is.
+func (db *DB) Dialect() Dialect { return db.dialect }
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.write.PingContext(ctx); err != nil {
+		return fmt.Errorf("ping %s: %w", db.dialect, err)
+	}
+	return nil
+}
+
+// Close closes both pools.
+func (db *DB) Close() error {
+	err := db.write.Close()
+	if db.read != db.write {
+		err = errors.Join(err, db.read.Close())
+	}
+	return err
+}
+
+func (db *DB) now() time.Time { return db.Now().UTC().Truncate(time.Microsecond) }
+
+// RedactURL hides the password in a database URL for logs and messages.
+func RedactURL(u string) string {
+	parsed, err := url.Parse(u)
+	if err != nil || parsed.User == nil {
+		return u
+	}
+	if _, has := parsed.User.Password(); has {
+		parsed.User = url.UserPassword(parsed.User.Username(), "xxxxx")
+	}
+	return parsed.String()
+}
+
+// querier is what both a pool and a transaction offer, so read helpers
+// serve inside and outside transactions alike.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// Reads holds the queries, so that the same methods read through the pool
+// (on DB) and inside a transaction (on Tx).
+type Reads struct {
+	q querier
+}
+
+// Tx is one write transaction. Every change made through it is recorded
+// in the ledger, in the same transaction, under the actor given to InTx.
+type Tx struct {
+	// Reads inside a transaction see its own changes.
+	Reads
+	tx    *sql.Tx
+	db    *DB
+	now   time.Time
+	actor string
+}
+
+// Now is the time of the transaction: every timestamp it writes is equal.
+func (tx *Tx) Now() time.Time { return tx.now }
+
+// InTx runs fn in a write transaction on behalf of actor, committing when
+// fn returns nil and rolling back on an error or a panic. On PostgreSQL a
+// serialization failure or deadlock is retried, so fn must not have effects
+// outside the transaction. fn must not call InTx: with SQLite's single
+// writer connection a nested transaction would wait for itself forever.
+func (db *DB) InTx(ctx context.Context, actor string, fn func(*Tx) error) error {
+	if actor == "" {
+		return errors.New("transaction without an actor: every change must say who made it")
+	}
+	const attempts = 3
+	var err error
+	for range attempts {
+		err = db.inTx(ctx, actor, fn)
+		if !retryable(err) {
+			return err
+		}
+	}
+	return err
+}
+
+func (db *DB) inTx(ctx context.Context, actor string, fn func(*Tx) error) (err error) {
+	sqlTx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin transaction: %w", err)
+	}
+	tx := &Tx{Reads: Reads{sqlTx}, tx: sqlTx, db: db, now: db.now(), actor: actor}
+	defer func() {
+		if p := recover(); p != nil {
+			_ = sqlTx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			_ = sqlTx.Rollback()
+		}
+	}()
+	if err = fn(tx); err != nil {
+		return err
+	}
+	if err = sqlTx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+func retryable(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && (pgErr.Code == "40001" || pgErr.Code == "40P01")
+}
+
+// readTx runs fn in a read-only transaction, so that everything fn reads
+// comes from one consistent snapshot.
+func (db *DB) readTx(ctx context.Context, fn func(q querier) error) error {
+	opts := &sql.TxOptions{ReadOnly: true}
+	if db.dialect == Postgres {
+		opts.Isolation = sql.LevelRepeatableRead
+	}
+	tx, err := db.read.BeginTx(ctx, opts)
+	if err != nil {
+		return fmt.Errorf("begin read transaction: %w", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // read-only: nothing to lose
+	return fn(tx)
+}
+
+// notFound turns sql.ErrNoRows into isms.ErrNotFound; it is the one place
+// that translation happens.
+func notFound(err error, what string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("%s: %w", what, isms.ErrNotFound)
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
+
+// conflict turns a unique-constraint violation into isms.ErrConflict.
+func conflict(err error, what string) error {
+	if err == nil {
+		return nil
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == "23505" {
+		return fmt.Errorf("%s: %w", what, isms.ErrConflict)
+	}
+	var liteErr *sqlite.Error
+	if errors.As(err, &liteErr) && (liteErr.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || liteErr.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY) {
+		return fmt.Errorf("%s: %w", what, isms.ErrConflict)
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}

@@ -1,0 +1,419 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/isms-dev/isms/internal/isms"
+	"github.com/isms-dev/isms/internal/ledger"
+)
+
+// ledgerTable describes one table whose rows are ledgered records. The
+// record's content in the ledger is the whole row, every column, so a change
+// to any column behind the application's back is noticed, including
+// columns that later migrations add.
+type ledgerTable struct {
+	recordType string
+	// one selects a row by id; all selects every row of a chain, with the
+	// chain's id as $1 (absent for the instance chain).
+	one, all string
+	// instance is true for records that belong to the instance chain.
+	instance bool
+	// chainColumn holds the organisation id that names the chain.
+	chainColumn string
+	// digested columns go into the ledger as their SHA-256 only: the
+	// ledger is handed to auditors and must not carry password hashes,
+	// yet replacing a hash in the table must still be noticed.
+	digested []string
+}
+
+// Record types, as they appear in the ledger.
+const (
+	RecordOrganization = "organization"
+	RecordUser         = "user"
+	RecordMember       = "member"
+	RecordAPIToken     = "api_token"
+)
+
+var ledgerTables = []ledgerTable{
+	{
+		recordType:  RecordOrganization,
+		one:         `SELECT * FROM organizations WHERE id = $1`,
+		all:         `SELECT * FROM organizations WHERE id = $1`,
+		chainColumn: "id",
+	},
+	{
+		recordType: RecordUser,
+		one:        `SELECT * FROM users WHERE id = $1`,
+		all:        `SELECT * FROM users`,
+		instance:   true,
+		digested:   []string{"password_hash"},
+	},
+	{
+		recordType:  RecordMember,
+		one:         `SELECT * FROM memberships WHERE id = $1`,
+		all:         `SELECT * FROM memberships WHERE org_id = $1`,
+		chainColumn: "org_id",
+	},
+	{
+		recordType:  RecordAPIToken,
+		one:         `SELECT * FROM api_tokens WHERE id = $1`,
+		all:         `SELECT * FROM api_tokens WHERE org_id = $1`,
+		chainColumn: "org_id",
+	},
+}
+
+func tableFor(recordType string) ledgerTable {
+	for _, t := range ledgerTables {
+		if t.recordType == recordType {
+			return t
+		}
+	}
+	panic("store: record type " + recordType + " is not ledgered")
+}
+
+// snapshot reads rows as ledger content: column name to a JSON value, in
+// the forms the canonical encoding accepts. It returns content keyed by id.
+func snapshot(ctx context.Context, q querier, t ledgerTable, query string, args ...any) (map[string]map[string]any, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("snapshot %s: %w", t.recordType, err)
+	}
+	defer rows.Close()
+	cols, err := rows.ColumnTypes()
+	if err != nil {
+		return nil, fmt.Errorf("snapshot %s: %w", t.recordType, err)
+	}
+	out := make(map[string]map[string]any)
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, fmt.Errorf("snapshot %s: %w", t.recordType, err)
+		}
+		row := make(map[string]any, len(cols))
+		for i, c := range cols {
+			name := strings.ToLower(c.Name())
+			v, err := contentValue(vals[i], c.DatabaseTypeName())
+			if err != nil {
+				return nil, fmt.Errorf("snapshot %s column %s: %w", t.recordType, name, err)
+			}
+			if slices.Contains(t.digested, name) && v != nil {
+				sum := sha256.Sum256([]byte(fmt.Sprint(v)))
+				v = "sha256:" + hex.EncodeToString(sum[:])
+			}
+			row[name] = v
+		}
+		id, _ := row["id"].(string)
+		out[id] = row
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("snapshot %s: %w", t.recordType, err)
+	}
+	return out, nil
+}
+
+// contentValue converts what a driver returned into a canonical value:
+// times as ledger.TimeFormat text, SQLite's 0/1 booleans as booleans, every
+// integer as int64, blobs as hex.
+func contentValue(v any, dbType string) (any, error) {
+	switch x := v.(type) {
+	case nil:
+		return nil, nil
+	case time.Time:
+		return ledger.FormatTime(x), nil
+	case bool, string:
+		return x, nil
+	case int64:
+		if strings.EqualFold(dbType, "BOOLEAN") {
+			return x != 0, nil
+		}
+		return x, nil
+	case int32:
+		return int64(x), nil
+	case int16:
+		return int64(x), nil
+	case []byte:
+		return hex.EncodeToString(x), nil
+	}
+	return nil, fmt.Errorf("value of type %T cannot be ledgered; store it as text or integer", v)
+}
+
+// record appends the ledger entry for a record the transaction has just
+// created or changed, holding the record as it now is.
+func (tx *Tx) record(ctx context.Context, recordType, id, action string) error {
+	t := tableFor(recordType)
+	rows, err := snapshot(ctx, tx.tx, t, t.one, id)
+	if err != nil {
+		return err
+	}
+	row, exists := rows[id]
+	if !exists {
+		return fmt.Errorf("ledger %s %s: %w", recordType, id, isms.ErrNotFound)
+	}
+	chain := ledger.InstanceChain
+	if !t.instance {
+		chain, _ = row[t.chainColumn].(string)
+	}
+	return tx.appendEntry(ctx, chain, recordType, id, action, row)
+}
+
+// recordDeletion appends the entry for a record the transaction has just
+// deleted from chain.
+func (tx *Tx) recordDeletion(ctx context.Context, chain, recordType, id string) error {
+	t := tableFor(recordType)
+	rows, err := snapshot(ctx, tx.tx, t, t.one, id)
+	if err != nil {
+		return err
+	}
+	if _, exists := rows[id]; exists {
+		return fmt.Errorf("ledger %s %s: recorded as deleted but still present", recordType, id)
+	}
+	return tx.appendEntry(ctx, chain, recordType, id, ledger.ActionDelete, nil)
+}
+
+func (tx *Tx) appendEntry(ctx context.Context, chain, recordType, id, action string, content any) error {
+	canon, err := ledger.Canonical(content)
+	if err != nil {
+		return fmt.Errorf("ledger %s %s: %w", recordType, id, err)
+	}
+	// The UPDATE takes the head's row lock on PostgreSQL, so concurrent
+	// appends to one chain queue here and each sees the previous hash.
+	var (
+		seq  int64
+		prev string
+	)
+	err = tx.tx.QueryRowContext(ctx,
+		`UPDATE ledger_heads SET seq = seq + 1 WHERE chain = $1 RETURNING seq, hash`, chain).Scan(&seq, &prev)
+	if err != nil {
+		return notFound(err, "ledger head of chain "+chain)
+	}
+	e := ledger.Entry{
+		Chain:      chain,
+		Seq:        seq,
+		At:         ledger.FormatTime(tx.now),
+		Actor:      tx.actor,
+		RecordType: recordType,
+		RecordID:   id,
+		Action:     action,
+		Content:    canon,
+	}
+	if err := e.Seal(prev); err != nil {
+		return fmt.Errorf("ledger %s %s: %w", recordType, id, err)
+	}
+	if _, err := tx.tx.ExecContext(ctx, `INSERT INTO ledger_entries
+		(chain, seq, at, actor, record_type, record_id, action, content, prev_hash, hash)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		e.Chain, e.Seq, e.At, e.Actor, e.RecordType, e.RecordID, e.Action, string(e.Content), e.PrevHash, e.Hash); err != nil {
+		return fmt.Errorf("append ledger entry %s/%d: %w", chain, seq, err)
+	}
+	if _, err := tx.tx.ExecContext(ctx, `UPDATE ledger_heads SET hash = $2 WHERE chain = $1`, chain, e.Hash); err != nil {
+		return fmt.Errorf("move ledger head of %s: %w", chain, err)
+	}
+	return nil
+}
+
+// startChain gives a new organisation its empty chain.
+func (tx *Tx) startChain(ctx context.Context, chain string) error {
+	_, err := tx.tx.ExecContext(ctx, `INSERT INTO ledger_heads (chain, seq, hash) VALUES ($1, 0, $2)`, chain, ledger.GenesisHash)
+	if err != nil {
+		return fmt.Errorf("start ledger chain %s: %w", chain, err)
+	}
+	return nil
+}
+
+const entryColumns = `chain, seq, at, actor, record_type, record_id, action, content, prev_hash, hash`
+
+func scanEntry(rows interface{ Scan(...any) error }) (ledger.Entry, error) {
+	var (
+		e       ledger.Entry
+		content string
+	)
+	err := rows.Scan(&e.Chain, &e.Seq, &e.At, &e.Actor, &e.RecordType, &e.RecordID, &e.Action, &content, &e.PrevHash, &e.Hash)
+	e.Content = json.RawMessage(content)
+	return e, err
+}
+
+// LedgerFilter selects ledger entries of one chain, newest first.
+type LedgerFilter struct {
+	Chain      string
+	RecordType string
+	RecordID   string
+	Action     string
+	Actor      string
+	// BeforeSeq continues a listing: only entries older than it.
+	BeforeSeq int64
+	Limit     int
+}
+
+// ListLedger returns entries of a chain, newest first.
+func (db *DB) ListLedger(ctx context.Context, f LedgerFilter) ([]ledger.Entry, error) {
+	w := newWhere()
+	w.add("chain = $%d", f.Chain)
+	if f.RecordType != "" {
+		w.add("record_type = $%d", f.RecordType)
+	}
+	if f.RecordID != "" {
+		w.add("record_id = $%d", f.RecordID)
+	}
+	if f.Action != "" {
+		w.add("action = $%d", f.Action)
+	}
+	if f.Actor != "" {
+		w.add("actor = $%d", f.Actor)
+	}
+	if f.BeforeSeq > 0 {
+		w.add("seq < $%d", f.BeforeSeq)
+	}
+	limit := w.arg(clampLimit(f.Limit))
+	rows, err := db.read.QueryContext(ctx,
+		`SELECT `+entryColumns+` FROM ledger_entries WHERE `+w.sql()+` ORDER BY seq DESC LIMIT `+limit, w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("list ledger: %w", err)
+	}
+	defer rows.Close()
+	var out []ledger.Entry
+	for rows.Next() {
+		e, err := scanEntry(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list ledger: %w", err)
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// ExportLedger streams every entry of a chain, oldest first, to fn.
+func (db *DB) ExportLedger(ctx context.Context, chain string, fn func(ledger.Entry) error) error {
+	return db.readTx(ctx, func(q querier) error {
+		return eachEntry(ctx, q, chain, fn)
+	})
+}
+
+func eachEntry(ctx context.Context, q querier, chain string, fn func(ledger.Entry) error) error {
+	rows, err := q.QueryContext(ctx, `SELECT `+entryColumns+` FROM ledger_entries WHERE chain = $1 ORDER BY seq`, chain)
+	if err != nil {
+		return fmt.Errorf("read ledger %s: %w", chain, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		e, err := scanEntry(rows)
+		if err != nil {
+			return fmt.Errorf("read ledger %s: %w", chain, err)
+		}
+		if err := fn(e); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// LedgerChains lists every chain: the instance chain, each organisation's,
+// and any chain that has entries or a head but whose organisation is gone.
+func (db *DB) LedgerChains(ctx context.Context) ([]string, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT chain FROM ledger_heads
+		UNION SELECT id FROM organizations
+		UNION SELECT DISTINCT chain FROM ledger_entries`)
+	if err != nil {
+		return nil, fmt.Errorf("list ledger chains: %w", err)
+	}
+	defer rows.Close()
+	var chains []string
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return nil, fmt.Errorf("list ledger chains: %w", err)
+		}
+		chains = append(chains, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list ledger chains: %w", err)
+	}
+	slices.SortFunc(chains, func(a, b string) int {
+		// The instance chain first, then organisations by id.
+		if (a == ledger.InstanceChain) != (b == ledger.InstanceChain) {
+			if a == ledger.InstanceChain {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(a, b)
+	})
+	return chains, nil
+}
+
+// VerifyChain recomputes a chain from one consistent snapshot and checks
+// every current record of the chain against its last entry.
+func (db *DB) VerifyChain(ctx context.Context, chain string) (ledger.Report, error) {
+	v := ledger.NewVerifier(chain)
+	err := db.readTx(ctx, func(q querier) error {
+		if err := eachEntry(ctx, q, chain, func(e ledger.Entry) error { v.Add(e); return nil }); err != nil {
+			return err
+		}
+		var (
+			seq  int64
+			hash string
+		)
+		err := q.QueryRowContext(ctx, `SELECT seq, hash FROM ledger_heads WHERE chain = $1`, chain).Scan(&seq, &hash)
+		switch {
+		case err == sql.ErrNoRows:
+			v.CheckHead(0, "(no head recorded)")
+		case err != nil:
+			return fmt.Errorf("read ledger head %s: %w", chain, err)
+		default:
+			v.CheckHead(seq, hash)
+		}
+		current := make(map[ledger.RecordKey][]byte)
+		var types []string
+		for _, t := range ledgerTables {
+			if t.instance != (chain == ledger.InstanceChain) {
+				continue
+			}
+			types = append(types, t.recordType)
+			var args []any
+			if !t.instance {
+				args = []any{chain}
+			}
+			rows, err := snapshot(ctx, q, t, t.all, args...)
+			if err != nil {
+				return err
+			}
+			for id, row := range rows {
+				canon, err := ledger.Canonical(row)
+				if err != nil {
+					return fmt.Errorf("verify %s %s: %w", t.recordType, id, err)
+				}
+				current[ledger.RecordKey{Type: t.recordType, ID: id}] = canon
+			}
+		}
+		v.CheckRecords(types, current)
+		return nil
+	})
+	return v.Report(), err
+}
+
+// Head is the last entry of a chain.
+type Head struct {
+	Seq  int64
+	Hash string
+}
+
+// LedgerHead returns a chain's head as recorded.
+func (r Reads) LedgerHead(ctx context.Context, chain string) (Head, error) {
+	var h Head
+	err := r.q.QueryRowContext(ctx, `SELECT seq, hash FROM ledger_heads WHERE chain = $1`, chain).Scan(&h.Seq, &h.Hash)
+	if err != nil {
+		return h, notFound(err, "ledger head of "+chain)
+	}
+	return h, nil
+}

@@ -1,0 +1,83 @@
+package store
+
+import (
+	"encoding/base64"
+	"fmt"
+	"strings"
+
+	"github.com/isms-dev/isms/internal/isms"
+)
+
+// where collects the conditions of a list query. Conditions are static
+// format strings with one %d for the placeholder number; values always go in
+// as arguments.
+type where struct {
+	conds []string
+	args  []any
+}
+
+func newWhere() *where { return &where{} }
+
+func (w *where) add(cond string, args ...any) {
+	nums := make([]any, len(args))
+	for i, a := range args {
+		w.args = append(w.args, a)
+		nums[i] = len(w.args)
+	}
+	w.conds = append(w.conds, fmt.Sprintf(cond, nums...))
+}
+
+// arg adds a value that is not a condition (a LIMIT) and returns its
+// placeholder.
+func (w *where) arg(v any) string {
+	w.args = append(w.args, v)
+	return fmt.Sprintf("$%d", len(w.args))
+}
+
+func (w *where) sql() string {
+	if len(w.conds) == 0 {
+		return "TRUE"
+	}
+	return strings.Join(w.conds, " AND ")
+}
+
+// Page sizes of every list.
+const (
+	DefaultLimit = 50
+	MaxLimit     = 200
+)
+
+func clampLimit(n int) int {
+	switch {
+	case n <= 0:
+		return DefaultLimit
+	case n > MaxLimit:
+		return MaxLimit
+	}
+	return n
+}
+
+// likePattern makes a case-insensitive substring pattern, with LIKE's
+// wildcards in the input escaped (used with ESCAPE '\').
+func likePattern(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return "%" + strings.ToLower(r.Replace(s)) + "%"
+}
+
+// EncodeCursor makes an opaque cursor from the sort key of a page's last
+// row; clients pass it back unchanged.
+func EncodeCursor(key string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(key))
+}
+
+// DecodeCursor reads a cursor made by EncodeCursor.
+func DecodeCursor(field, cursor string) (string, error) {
+	if cursor == "" {
+		return "", nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(cursor)
+	if err != nil || len(b) == 0 {
+		return "", isms.Invalid(field, "is not a cursor returned by this API")
+	}
+	return string(b), nil
+}
