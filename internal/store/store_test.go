@@ -228,8 +228,10 @@ func TestTamperingIsReported(t *testing.T) {
 		named func(f fixture) string
 	}{
 		{
-			name:  "role raised with UPDATE",
-			sql:   func(f fixture) (string, []any) { return `UPDATE memberships SET role = 'viewer' WHERE id = $1`, []any{f.mem.ID} },
+			name: "role raised with UPDATE",
+			sql: func(f fixture) (string, []any) {
+				return `UPDATE memberships SET role = 'viewer' WHERE id = $1`, []any{f.mem.ID}
+			},
 			kind:  ledger.ProblemModified,
 			named: func(f fixture) string { return "member " + f.mem.ID },
 		},
