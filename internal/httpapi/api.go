@@ -1,0 +1,165 @@
+// Package httpapi is the JSON API under /api/v1/. Scripts authenticate with
+// API tokens (Authorization: Bearer); every organisation resource lives
+// under /api/v1/orgs/{org}/, and every error is an RFC 9457 problem that
+// names the offending field.
+package httpapi
+
+import (
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/isms-dev/isms/internal/app"
+	"github.com/isms-dev/isms/internal/isms"
+	"github.com/isms-dev/isms/internal/problem"
+	"github.com/isms-dev/isms/internal/router"
+)
+
+// Prefix is where the API is mounted.
+const Prefix = "/api/v1"
+
+// API serves the JSON API.
+type API struct {
+	svc     *app.Service
+	log     *slog.Logger
+	maxBody int64
+}
+
+// New returns the API over svc. Request bodies larger than maxBody bytes
+// are refused.
+func New(svc *app.Service, log *slog.Logger, maxBody int64) *API {
+	return &API{svc: svc, log: log, maxBody: maxBody}
+}
+
+// Register adds every API route to r.
+func (a *API) Register(r *router.Router) {
+	r.HandleFunc("GET", Prefix+"/openapi.json", a.openAPI)
+	r.HandleFunc("GET", Prefix+"/problems/{kind}", a.problemType)
+	r.Handle("GET", Prefix+"/me", a.authed(a.me))
+	r.Handle("GET", Prefix+"/orgs", a.authed(a.listOrgs))
+	r.Handle("GET", Prefix+"/orgs/{org}", a.inOrg(a.getOrg))
+	r.Handle("PATCH", Prefix+"/orgs/{org}", a.inOrg(a.patchOrg))
+	r.Handle("GET", Prefix+"/orgs/{org}/members", a.inOrg(a.listMembers))
+	r.Handle("POST", Prefix+"/orgs/{org}/members", a.inOrg(a.addMember))
+	r.Handle("GET", Prefix+"/orgs/{org}/members/{id}", a.inOrg(a.getMember))
+	r.Handle("PATCH", Prefix+"/orgs/{org}/members/{id}", a.inOrg(a.patchMember))
+	r.Handle("DELETE", Prefix+"/orgs/{org}/members/{id}", a.inOrg(a.removeMember))
+	r.Handle("GET", Prefix+"/orgs/{org}/tokens", a.inOrg(a.listTokens))
+	r.Handle("GET", Prefix+"/orgs/{org}/tokens/{id}", a.inOrg(a.getToken))
+	r.Handle("DELETE", Prefix+"/orgs/{org}/tokens/{id}", a.inOrg(a.revokeToken))
+	r.Handle("GET", Prefix+"/orgs/{org}/ledger", a.inOrg(a.listLedger))
+	r.Handle("GET", Prefix+"/orgs/{org}/ledger/verify", a.inOrg(a.verifyLedger))
+	r.Handle("GET", Prefix+"/orgs/{org}/ledger/export", a.inOrg(a.exportLedger))
+}
+
+// NotFound answers requests under the prefix that match no route, so API
+// clients get a problem rather than the UI's HTML page.
+func (a *API) NotFound(w http.ResponseWriter, r *http.Request) {
+	a.fail(w, r, isms.ErrNotFound)
+}
+
+// principalHandler serves a request whose token is valid.
+type principalHandler func(w http.ResponseWriter, r *http.Request, p app.Principal) error
+
+// orgHandler serves a request within one organisation.
+type orgHandler func(w http.ResponseWriter, r *http.Request, acc app.Access) error
+
+func (a *API) authed(h principalHandler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, err := a.authenticate(r)
+		if err == nil {
+			err = h(w, r, p)
+		}
+		if err != nil {
+			a.fail(w, r, err)
+		}
+	})
+}
+
+func (a *API) inOrg(h orgHandler) http.Handler {
+	return a.authed(func(w http.ResponseWriter, r *http.Request, p app.Principal) error {
+		acc, err := a.svc.OpenOrg(r.Context(), p, r.PathValue("org"))
+		if err != nil {
+			return err
+		}
+		return h(w, r, acc)
+	})
+}
+
+// authenticate reads the bearer token. The API takes no cookies, so a
+// browser session cannot be made to call it from another site.
+func (a *API) authenticate(r *http.Request) (app.Principal, error) {
+	h := r.Header.Get("Authorization")
+	scheme, token, ok := strings.Cut(h, " ")
+	if h == "" || !ok || !strings.EqualFold(scheme, "Bearer") {
+		return app.Principal{}, isms.ErrUnauthenticated
+	}
+	return a.svc.AuthenticateToken(r.Context(), strings.TrimSpace(token))
+}
+
+// fail writes err as a problem; unexpected errors are logged with the
+// request id, expected ones are the client's business.
+func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
+	p := problem.From(err)
+	var syntax *malformedError
+	if errors.As(err, &syntax) {
+		p = problem.New(http.StatusBadRequest, "malformed-request", syntax.Error(), syntax.field)
+	}
+	var media *mediaTypeError
+	if errors.As(err, &media) {
+		p = problem.New(http.StatusUnsupportedMediaType, "unsupported-media", media.Error())
+	}
+	p.Instance = r.URL.Path
+	p.RequestID = router.RequestID(r.Context())
+	if p.Status >= 500 {
+		a.log.ErrorContext(r.Context(), "api request failed", "err", err, "request_id", p.RequestID, "path", r.URL.Path)
+	}
+	problem.Write(w, p)
+}
+
+// writeJSON sends v with status.
+func writeJSON(w http.ResponseWriter, status int, v any) error {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// list is the envelope of every list response.
+type list[T any] struct {
+	Items      []T    `json:"items"`
+	NextCursor string `json:"next_cursor"`
+}
+
+func newList[T any](items []T, next string) list[T] {
+	if items == nil {
+		items = []T{}
+	}
+	return list[T]{Items: items, NextCursor: next}
+}
+
+func (a *API) problemType(w http.ResponseWriter, r *http.Request) {
+	kind := r.PathValue("kind")
+	desc, ok := problem.Kinds[kind]
+	if !ok {
+		a.fail(w, r, isms.ErrNotFound)
+		return
+	}
+	_ = writeJSON(w, http.StatusOK, map[string]string{"type": problem.TypeBase + kind, "description": desc})
+}
+
+//go:embed openapi.json
+var openAPIDoc []byte
+
+// OpenAPIDocument returns the API's OpenAPI 3.1 description.
+func OpenAPIDocument() []byte { return openAPIDoc }
+
+func (a *API) openAPI(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write(openAPIDoc)
+}
