@@ -121,7 +121,7 @@ func (a Access) Can(p isms.Permission) bool { return a.Role.Can(p) }
 
 func (a Access) require(p isms.Permission) error {
 	if !a.Can(p) {
-		return fmt.Errorf("%s: the %s role may not do this: %w", p, a.Role, isms.ErrForbidden)
+		return fmt.Errorf("the %s role does not allow %s: %w", a.Role, p.Describe(), isms.ErrForbidden)
 	}
 	return nil
 }

@@ -131,6 +131,27 @@ var rolePermissions = map[Role][]Permission{
 	RoleAuditor:     {PermRead, PermOwnTokens},
 }
 
+// Describe says what the permission allows, for messages.
+func (p Permission) Describe() string {
+	switch p {
+	case PermRead:
+		return "seeing this organisation's records"
+	case PermWriteRecords:
+		return "changing ISMS records"
+	case PermOwnTokens:
+		return "managing one's own API tokens"
+	case PermManageMembers:
+		return "managing members"
+	case PermManageTokens:
+		return "managing other members' API tokens"
+	case PermManageOrg:
+		return "changing the organisation's settings"
+	case PermManageOwners:
+		return "managing owners"
+	}
+	return string(p)
+}
+
 // Can reports whether r carries permission p.
 func (r Role) Can(p Permission) bool { return slices.Contains(rolePermissions[r], p) }
 

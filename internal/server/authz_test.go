@@ -1,0 +1,438 @@
+package server_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/isms-dev/isms/internal/app"
+	"github.com/isms-dev/isms/internal/config"
+	"github.com/isms-dev/isms/internal/credential"
+	"github.com/isms-dev/isms/internal/dbtest"
+	"github.com/isms-dev/isms/internal/isms"
+	"github.com/isms-dev/isms/internal/server"
+	"github.com/isms-dev/isms/internal/store"
+)
+
+// Who may call what. Every route the server registers must be in this
+// table, and every entry must be a registered route: a new route without
+// a decision here fails TestEveryRouteHasAnAuthorizationRule.
+//
+// roles lists the organisation roles that succeed; members of the
+// organisation with other roles get deny (403 unless the record is
+// invisible to them, then 404); members of another organisation, and
+// members whose access expired, get 404 on organisation routes;
+// callers without a session or token get 401 (API, and UI form posts) or a
+// redirect to sign in (UI pages).
+type rule struct {
+	public bool // no identity needed
+	roles  []isms.Role
+	// orgScoped routes live under an organisation.
+	orgScoped bool
+	deny      int
+	// build makes the request for one caller: it may create the record
+	// the request acts on, so that every call has its own.
+	build func(f *fixture, caller *principal) call
+	// ok is the status of a successful call.
+	ok int
+}
+
+type call struct {
+	method, path, body string
+	form               url.Values
+}
+
+var (
+	allRoles  = isms.Roles
+	managers  = []isms.Role{isms.RoleOwner, isms.RoleAdmin}
+	orgRoutes = func(roles []isms.Role, deny, ok int, build func(f *fixture, c *principal) call) rule {
+		return rule{roles: roles, orgScoped: true, deny: deny, ok: ok, build: build}
+	}
+	anyone = func(ok int, build func(f *fixture, c *principal) call) rule {
+		return rule{roles: allRoles, ok: ok, build: build}
+	}
+	public = func(ok int, build func(f *fixture, c *principal) call) rule {
+		return rule{public: true, ok: ok, build: build}
+	}
+)
+
+func get(path string) func(*fixture, *principal) call {
+	return func(*fixture, *principal) call { return call{method: "GET", path: path} }
+}
+
+var policy = map[string]rule{
+	// Operations and documentation: public.
+	"GET /healthz":                   public(200, get("/healthz")),
+	"GET /readyz":                    public(200, get("/readyz")),
+	"GET /metrics":                   public(200, get("/metrics")),
+	"GET /api/v1/openapi.json":       public(200, get("/api/v1/openapi.json")),
+	"GET /api/v1/problems/{kind}":    public(200, get("/api/v1/problems/not-found")),
+	"GET /login":                     public(200, get("/login")),
+	"POST /login":                    public(403, func(*fixture, *principal) call { return call{method: "POST", path: "/login", form: url.Values{}} }),
+	"GET /favicon.ico":               public(301, get("/favicon.ico")),
+	"GET /static/{sum}/{name}":       public(200, func(f *fixture, _ *principal) call { return call{method: "GET", path: f.cssURL} }),
+	"GET /api/v1/me":                 anyone(200, get("/api/v1/me")),
+	"GET /api/v1/orgs":               anyone(200, get("/api/v1/orgs")),
+	"GET /{$}":                       anyone(303, get("/")),
+	"GET /orgs":                      anyone(200, get("/orgs")),
+	"GET /switch":                    anyone(303, get("/switch?org=acme")),
+	"GET /account":                   anyone(200, get("/account")),
+	"POST /logout":                   anyone(303, func(*fixture, *principal) call { return call{method: "POST", path: "/logout", form: url.Values{}} }),
+	"POST /account/password":         anyone(303, changePassword),
+	"POST /orgs":                     {roles: nil, deny: 403, build: createOrg},
+	"GET /api/v1/orgs/{org}":         orgRoutes(allRoles, 0, 200, get("/api/v1/orgs/acme")),
+	"PATCH /api/v1/orgs/{org}":       orgRoutes(managers, 403, 200, jsonCall("PATCH", "/api/v1/orgs/acme", `{"name":"Acme Renamed"}`)),
+	"GET /api/v1/orgs/{org}/members": orgRoutes(allRoles, 0, 200, get("/api/v1/orgs/acme/members")),
+	"POST /api/v1/orgs/{org}/members": orgRoutes(managers, 403, 201, func(f *fixture, c *principal) call {
+		return jsonCall("POST", "/api/v1/orgs/acme/members", fmt.Sprintf(`{"email":"new-%s@acme.example","name":"New","role":"viewer","password":"a long enough password"}`, f.unique()))(f, c)
+	}),
+	"GET /api/v1/orgs/{org}/members/{id}": orgRoutes(allRoles, 0, 200, func(f *fixture, _ *principal) call {
+		return call{method: "GET", path: "/api/v1/orgs/acme/members/" + f.target().ID}
+	}),
+	"PATCH /api/v1/orgs/{org}/members/{id}": orgRoutes(managers, 403, 200, func(f *fixture, c *principal) call {
+		return jsonCall("PATCH", "/api/v1/orgs/acme/members/"+f.target().ID, `{"role":"contributor"}`)(f, c)
+	}),
+	"DELETE /api/v1/orgs/{org}/members/{id}": orgRoutes(managers, 403, 204, func(f *fixture, _ *principal) call {
+		return call{method: "DELETE", path: "/api/v1/orgs/acme/members/" + f.target().ID}
+	}),
+	"GET /api/v1/orgs/{org}/tokens": orgRoutes(allRoles, 0, 200, get("/api/v1/orgs/acme/tokens")),
+	// Another member's token is invisible to those who do not manage tokens.
+	"GET /api/v1/orgs/{org}/tokens/{id}": orgRoutes(managers, 404, 200, func(f *fixture, _ *principal) call {
+		return call{method: "GET", path: "/api/v1/orgs/acme/tokens/" + f.otherToken()}
+	}),
+	"DELETE /api/v1/orgs/{org}/tokens/{id}": orgRoutes(managers, 404, 200, func(f *fixture, _ *principal) call {
+		return call{method: "DELETE", path: "/api/v1/orgs/acme/tokens/" + f.otherToken()}
+	}),
+	"GET /api/v1/orgs/{org}/ledger":        orgRoutes(allRoles, 0, 200, get("/api/v1/orgs/acme/ledger")),
+	"GET /api/v1/orgs/{org}/ledger/verify": orgRoutes(allRoles, 0, 200, get("/api/v1/orgs/acme/ledger/verify")),
+	"GET /api/v1/orgs/{org}/ledger/export": orgRoutes(allRoles, 0, 200, get("/api/v1/orgs/acme/ledger/export")),
+
+	"GET /o/{org}/{$}":     orgRoutes(allRoles, 0, 200, get("/o/acme/")),
+	"GET /o/{org}/members": orgRoutes(allRoles, 0, 200, get("/o/acme/members")),
+	"POST /o/{org}/members": orgRoutes(managers, 403, 303, func(f *fixture, _ *principal) call {
+		return formCall("/o/acme/members", "email", "ui-"+f.unique()+"@acme.example", "name", "New", "role", "viewer", "password", "a long enough password")
+	}),
+	"GET /o/{org}/members/{id}": orgRoutes(allRoles, 0, 200, func(f *fixture, _ *principal) call {
+		return call{method: "GET", path: "/o/acme/members/" + f.target().ID}
+	}),
+	"POST /o/{org}/members/{id}": orgRoutes(managers, 403, 303, func(f *fixture, _ *principal) call {
+		return formCall("/o/acme/members/"+f.target().ID, "role", "contributor")
+	}),
+	"POST /o/{org}/members/{id}/remove": orgRoutes(managers, 403, 303, func(f *fixture, _ *principal) call {
+		return formCall("/o/acme/members/" + f.target().ID + "/remove")
+	}),
+	"GET /o/{org}/tokens": orgRoutes(allRoles, 0, 200, get("/o/acme/tokens")),
+	"POST /o/{org}/tokens": orgRoutes(allRoles, 0, 201, func(_ *fixture, c *principal) call {
+		return formCall("/o/acme/tokens", "name", "script", "role", "", "expires", "168h")
+	}),
+	"POST /o/{org}/tokens/{id}/revoke": orgRoutes(managers, 404, 303, func(f *fixture, _ *principal) call {
+		return formCall("/o/acme/tokens/" + f.otherToken() + "/revoke")
+	}),
+	"GET /o/{org}/settings":      orgRoutes(allRoles, 0, 200, get("/o/acme/settings")),
+	"POST /o/{org}/settings":     orgRoutes(managers, 403, 303, func(*fixture, *principal) call { return formCall("/o/acme/settings", "name", "Acme Ltd") }),
+	"GET /o/{org}/ledger":        orgRoutes(allRoles, 0, 200, get("/o/acme/ledger")),
+	"GET /o/{org}/ledger/verify": orgRoutes(allRoles, 0, 200, get("/o/acme/ledger/verify")),
+	"GET /o/{org}/ledger/export": orgRoutes(allRoles, 0, 200, get("/o/acme/ledger/export")),
+	"GET /o/{org}/history/{type}/{id}": orgRoutes(allRoles, 0, 200, func(f *fixture, _ *principal) call {
+		return call{method: "GET", path: "/o/acme/history/organization/" + f.orgID}
+	}),
+}
+
+func jsonCall(method, path, body string) func(*fixture, *principal) call {
+	return func(*fixture, *principal) call { return call{method: method, path: path, body: body} }
+}
+
+func formCall(path string, kv ...string) call {
+	form := url.Values{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		form.Set(kv[i], kv[i+1])
+	}
+	return call{method: "POST", path: path, form: form}
+}
+
+func changePassword(_ *fixture, c *principal) call {
+	return formCall("/account/password", "current_password", c.password, "new_password", c.password)
+}
+
+func createOrg(f *fixture, _ *principal) call {
+	return formCall("/orgs", "slug", "org-"+f.unique(), "name", "Another")
+}
+
+// principal is one caller: a member of acme with a role, a member of
+// another organisation, a member whose access expired, or nobody.
+type principal struct {
+	name     string
+	role     isms.Role // in acme; "" for outsiders
+	user     isms.User
+	password string
+	token    string // API token
+	outsider bool   // another organisation's member, or expired
+	nobody   bool
+}
+
+type fixture struct {
+	t      *testing.T
+	svc    *app.Service
+	srv    *server.Server
+	op     app.Access
+	orgID  string
+	cssURL string
+	n      int
+}
+
+func (f *fixture) unique() string {
+	f.n++
+	return fmt.Sprintf("%d", f.n)
+}
+
+// target adds a fresh viewer to act on.
+func (f *fixture) target() isms.Member {
+	f.t.Helper()
+	added, err := f.svc.AddMember(context.Background(), f.op, app.MemberInput{
+		Email: "target-" + f.unique() + "@acme.example", Name: "Target", Role: "viewer", Password: "a long enough password"})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return added.Member
+}
+
+// otherToken makes a token of a fresh member, so no caller owns it.
+func (f *fixture) otherToken() string {
+	f.t.Helper()
+	m := f.target()
+	created, err := f.svc.CreateToken(context.Background(), f.op, app.TokenInput{Name: "other", UserEmail: m.Email})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return created.Token.ID
+}
+
+const testPassword = "a long enough password"
+
+func newFixture(t *testing.T) (*fixture, []*principal) {
+	t.Helper()
+	ctx := context.Background()
+	db := dbtest.Open(t, store.SQLite)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	svc, err := app.New(db.DB, log, app.Options{Password: credential.Params{Memory: 1024, Time: 1, Threads: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := server.New(config.Default(), svc, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opP := app.OperatorPrincipal("cli:test")
+	var orgID string
+	for _, slug := range []string{"acme", "other"} {
+		org, err := svc.CreateOrg(ctx, opP, app.OrgInput{Slug: slug, Name: slug})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if slug == "acme" {
+			orgID = org.ID
+		}
+	}
+	acme, _ := svc.OpenOrg(ctx, opP, "acme")
+	other, _ := svc.OpenOrg(ctx, opP, "other")
+	f := &fixture{t: t, svc: svc, srv: srv, op: acme, orgID: orgID}
+
+	add := func(acc app.Access, email string, role isms.Role) *principal {
+		in := app.MemberInput{Email: email, Name: email, Role: string(role), Password: testPassword}
+		if role == isms.RoleAuditor {
+			end := time.Now().Add(30 * 24 * time.Hour)
+			in.ExpiresAt = &end
+		}
+		_, err := svc.AddMember(ctx, acc, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tok, err := svc.CreateToken(ctx, acc, app.TokenInput{Name: "authz", UserEmail: email, ExpiresIn: 24 * time.Hour})
+		if err != nil {
+			t.Fatal(err)
+		}
+		u, _, err := db.UserByEmail(ctx, email)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &principal{name: string(role), role: role, user: u, password: testPassword, token: tok.Secret}
+	}
+	var callers []*principal
+	for _, r := range allRoles {
+		callers = append(callers, add(acme, string(r)+"@acme.example", r))
+	}
+	outsider := add(other, "owner@other.example", isms.RoleOwner)
+	outsider.name, outsider.role, outsider.outsider = "member of another organisation", "", true
+	expired := add(acme, "expired@cb.example", isms.RoleAuditor)
+	err = db.InTx(ctx, "cli:test", func(tx *store.Tx) error {
+		m, err := tx.MemberByUser(ctx, orgID, expired.user.ID)
+		if err != nil {
+			return err
+		}
+		past := time.Now().Add(-time.Hour)
+		_, err = tx.UpdateMember(ctx, orgID, m.ID, isms.RoleAuditor, &past)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	expired.name, expired.role, expired.outsider = "auditor whose access expired", "", true
+	callers = append(callers, outsider, expired, &principal{name: "nobody", nobody: true})
+
+	// The fingerprinted stylesheet URL, from the sign-in page.
+	rec := httptest.NewRecorder()
+	srv.ServeHTTP(rec, httptest.NewRequest("GET", "/login", nil))
+	body := rec.Body.String()
+	i := strings.Index(body, "/static/")
+	f.cssURL = body[i : i+strings.Index(body[i:], `"`)]
+	return f, callers
+}
+
+func TestEveryRouteHasAnAuthorizationRule(t *testing.T) {
+	f, _ := newFixture(t)
+	var registered []string
+	for _, r := range f.srv.Routes() {
+		key := r.String()
+		registered = append(registered, key)
+		if _, ok := policy[key]; !ok {
+			t.Errorf("route %s has no rule in the authorization table", key)
+		}
+	}
+	for key := range policy {
+		if !slices.Contains(registered, key) {
+			t.Errorf("the authorization table has a rule for %s, which is not a route", key)
+		}
+	}
+}
+
+func TestAuthorization(t *testing.T) {
+	f, callers := newFixture(t)
+	keys := make([]string, 0, len(policy))
+	for k := range policy {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, key := range keys {
+		rule := policy[key]
+		for _, c := range callers {
+			t.Run(key+"/"+c.name, func(t *testing.T) {
+				f.t = t
+				req := rule.build(f, c)
+				want := expected(rule, c, req)
+				got, body := f.do(t, c, req)
+				if got != want {
+					t.Errorf("%s %s as %s: status %d, want %d\n%s", req.method, req.path, c.name, got, want, truncate(body))
+				}
+			})
+		}
+	}
+}
+
+func expected(rule rule, c *principal, req call) int {
+	isAPI := strings.HasPrefix(req.path, "/api/")
+	switch {
+	case rule.public:
+		return rule.ok
+	case c.nobody && (isAPI || req.method != "GET"):
+		return http.StatusUnauthorized
+	case c.nobody:
+		return http.StatusSeeOther // to the sign-in page
+	case c.outsider && rule.orgScoped:
+		return http.StatusNotFound
+	case c.outsider:
+		if rule.roles == nil {
+			return rule.deny
+		}
+		return rule.ok
+	case slices.Contains(rule.roles, c.role):
+		return rule.ok
+	}
+	return rule.deny
+}
+
+// do sends the request as the caller: an API token for the API, a fresh
+// browser session (with its CSRF token on posts) for the pages.
+func (f *fixture) do(t *testing.T, c *principal, req call) (int, string) {
+	t.Helper()
+	var body io.Reader
+	if req.form != nil {
+		body = strings.NewReader(req.form.Encode())
+	} else if req.body != "" {
+		body = strings.NewReader(req.body)
+	}
+	r := httptest.NewRequest(req.method, req.path, body)
+	if req.form != nil {
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	} else if req.body != "" {
+		r.Header.Set("Content-Type", "application/json")
+	}
+	if !c.nobody {
+		if strings.HasPrefix(req.path, "/api/") {
+			r.Header.Set("Authorization", "Bearer "+c.token)
+		} else if req.path != "/login" {
+			secret, sess, err := f.svc.StartSession(context.Background(), c.user)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r.AddCookie(&http.Cookie{Name: "isms_session", Value: secret})
+			if req.form != nil {
+				req.form.Set("csrf", sess.CSRFToken)
+				r = httptest.NewRequest(req.method, req.path, strings.NewReader(req.form.Encode()))
+				r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				r.AddCookie(&http.Cookie{Name: "isms_session", Value: secret})
+			}
+		}
+	}
+	rec := httptest.NewRecorder()
+	f.srv.ServeHTTP(rec, r)
+	return rec.Code, rec.Body.String()
+}
+
+func truncate(s string) string {
+	if len(s) > 400 {
+		return s[:400] + "…"
+	}
+	return s
+}
+
+func TestFormsNeedTheSessionsCSRFToken(t *testing.T) {
+	f, callers := newFixture(t)
+	owner := callers[0]
+	secret, _, err := f.svc.StartSession(context.Background(), owner.user)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, token := range []string{"", "wrong"} {
+		form := url.Values{"name": {"Hijacked"}, "csrf": {token}}
+		r := httptest.NewRequest("POST", "/o/acme/settings", strings.NewReader(form.Encode()))
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		r.AddCookie(&http.Cookie{Name: "isms_session", Value: secret})
+		rec := httptest.NewRecorder()
+		f.srv.ServeHTTP(rec, r)
+		if rec.Code != http.StatusForbidden {
+			t.Errorf("post with csrf %q: status %d, want 403", token, rec.Code)
+		}
+	}
+	// A cross-site post is refused before the token is even looked at.
+	r := httptest.NewRequest("POST", "/o/acme/settings", strings.NewReader("name=x"))
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	r.Header.Set("Sec-Fetch-Site", "cross-site")
+	r.AddCookie(&http.Cookie{Name: "isms_session", Value: secret})
+	rec := httptest.NewRecorder()
+	f.srv.ServeHTTP(rec, r)
+	if rec.Code != http.StatusForbidden {
+		t.Errorf("cross-site post: status %d, want 403", rec.Code)
+	}
+	acc, _ := f.svc.OpenOrg(context.Background(), app.OperatorPrincipal("cli:test"), "acme")
+	if acc.Org.Name != "acme" {
+		t.Errorf("organisation renamed to %q by a forged form", acc.Org.Name)
+	}
+}

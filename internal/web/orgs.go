@@ -1,0 +1,114 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/isms-dev/isms/internal/app"
+	"github.com/isms-dev/isms/internal/isms"
+	"github.com/isms-dev/isms/internal/ledger"
+)
+
+type orgsPage struct {
+	Page
+	Form   app.OrgInput
+	Errors map[string]string
+}
+
+func (u *UI) orgsPage(q *request) error {
+	return u.render(q, http.StatusOK, "orgs", &orgsPage{Page: Page{Title: "Organisations", Section: "orgs"}})
+}
+
+func (u *UI) createOrg(q *request) error {
+	in := app.OrgInput{Slug: q.r.PostFormValue("slug"), Name: q.r.PostFormValue("name")}
+	org, err := u.svc.CreateOrg(q.r.Context(), q.principal(), in)
+	if fields := isms.FieldErrors(err); fields != nil || isConflict(err) {
+		errs := fieldMap(fields)
+		if isConflict(err) {
+			errs = map[string]string{"slug": "is already taken"}
+		}
+		return u.render(q, http.StatusUnprocessableEntity, "orgs", &orgsPage{
+			Page: Page{Title: "Organisations", Section: "orgs"}, Form: in, Errors: errs})
+	}
+	if err != nil {
+		return err
+	}
+	return u.redirect(q, "/o/"+org.Slug+"/", "Organisation "+org.Name+" created. You are its owner.")
+}
+
+// switchOrg is the organisation switcher's target: a plain GET form, so
+// it works without script.
+func (u *UI) switchOrg(q *request) error {
+	slug := q.r.URL.Query().Get("org")
+	if err := isms.ValidateSlug("org", slug); err != nil {
+		return isms.ErrNotFound
+	}
+	http.Redirect(q.w, q.r, "/o/"+slug+"/", http.StatusSeeOther)
+	return nil
+}
+
+type overviewPage struct {
+	Page
+	Summary app.OrgSummary
+	Recent  []entryView
+	Head    string
+}
+
+func (u *UI) overview(q *request) error {
+	ctx := q.r.Context()
+	sum, err := u.svc.Summary(ctx, q.access)
+	if err != nil {
+		return err
+	}
+	entries, _, err := u.svc.History(ctx, q.access, app.HistoryFilter{Limit: 8})
+	if err != nil {
+		return err
+	}
+	page := &overviewPage{Page: Page{Title: q.access.Org.Name, Section: "overview"}, Summary: sum,
+		Recent: u.entryViews(q, entries)}
+	if len(entries) > 0 {
+		page.Head = entries[0].Hash
+	}
+	return u.render(q, http.StatusOK, "overview", page)
+}
+
+type settingsPage struct {
+	Page
+	Name   string
+	Errors map[string]string
+}
+
+func (u *UI) settingsPage(q *request) error {
+	return u.render(q, http.StatusOK, "settings", &settingsPage{
+		Page: Page{Title: "Organisation settings", Section: "settings"}, Name: q.access.Org.Name})
+}
+
+func (u *UI) updateSettings(q *request) error {
+	name := q.r.PostFormValue("name")
+	org, err := u.svc.RenameOrg(q.r.Context(), q.access, name)
+	if fields := isms.FieldErrors(err); fields != nil {
+		return u.render(q, http.StatusUnprocessableEntity, "settings", &settingsPage{
+			Page: Page{Title: "Organisation settings", Section: "settings"}, Name: name, Errors: fieldMap(fields)})
+	}
+	if err != nil {
+		return err
+	}
+	q.access.Org = org
+	return u.redirect(q, q.orgPath("settings"), "Organisation renamed to "+org.Name+".")
+}
+
+// entryView is a ledger entry as a row of a table.
+type entryView struct {
+	ledger.Entry
+	ActorName string
+	Link      string
+	Changes   []change
+}
+
+func (u *UI) entryViews(q *request, entries []ledger.Entry) []entryView {
+	names := u.svc.ActorNames(q.r.Context(), q.access, entries)
+	out := make([]entryView, len(entries))
+	for i, e := range entries {
+		out[i] = entryView{Entry: e, ActorName: names[e.Actor], Link: q.orgPath("history", e.RecordType, e.RecordID)}
+	}
+	return out
+}

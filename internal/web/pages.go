@@ -1,0 +1,207 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/isms-dev/isms/internal/isms"
+	"github.com/isms-dev/isms/internal/store"
+)
+
+//go:embed templates
+var templateFiles embed.FS
+
+// pages holds one parsed template set per page: the layout, the shared
+// partials and the page's own file.
+type pages struct {
+	sets map[string]*template.Template
+}
+
+func parsePages(a *assets) (*pages, error) {
+	funcs := template.FuncMap{
+		"asset":     a.url,
+		"datetime":  formatTime,
+		"date":      formatDate,
+		"shortHash": shortHash,
+		"roleLabel": func(r isms.Role) string { return r.Label() },
+	}
+	names, err := fs.Glob(templateFiles, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	p := &pages{sets: map[string]*template.Template{}}
+	for _, file := range names {
+		name := strings.TrimSuffix(strings.TrimPrefix(file, "templates/"), ".html")
+		if name == "layout" {
+			continue
+		}
+		t, err := template.New(name).Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/partials/*.html", file)
+		if err != nil {
+			return nil, fmt.Errorf("parse template %s: %w", name, err)
+		}
+		p.sets[name] = t
+	}
+	return p, nil
+}
+
+// Page is what every page shows around its content: who is signed in, the
+// organisation switcher and the navigation. Page types embed it.
+type Page struct {
+	Title   string
+	Section string
+	User    *isms.User
+	Orgs    []store.OrgMembership
+	Org     *isms.Organization
+	Role    isms.Role
+	CSRF    string
+	Flash   string
+	Nav     []navGroup
+	// Bare pages (sign-in, errors without a session) have no sidebar.
+	Bare bool
+}
+
+func (p *Page) base() *Page { return p }
+
+// Can reports whether the signed-in member's role carries a permission,
+// so templates show only the actions that would succeed.
+func (p *Page) Can(perm string) bool { return p.Role.Can(isms.Permission(perm)) }
+
+// OrgPath is a path inside the current organisation.
+func (p *Page) OrgPath(parts ...string) string {
+	if p.Org == nil {
+		return "/"
+	}
+	return "/o/" + p.Org.Slug + "/" + strings.Join(parts, "/")
+}
+
+type navItem struct {
+	Key, Label, Path string
+}
+
+type navGroup struct {
+	Label string
+	Items []navItem
+}
+
+// navigation lists the organisation's pages. Each register that a later
+// part of isms adds gets its entry here.
+func navigation(org *isms.Organization) []navGroup {
+	if org == nil {
+		return nil
+	}
+	base := "/o/" + org.Slug + "/"
+	return []navGroup{
+		{Items: []navItem{{"overview", "Overview", base}}},
+		{Label: "Assurance", Items: []navItem{{"ledger", "Change ledger", base + "ledger"}}},
+		{Label: "Settings", Items: []navItem{
+			{"members", "Members", base + "members"},
+			{"tokens", "API tokens", base + "tokens"},
+			{"settings", "Organisation", base + "settings"},
+		}},
+	}
+}
+
+type basePage interface{ base() *Page }
+
+// render executes a page into a buffer first, so a failing template gives
+// a clean error page instead of half a page.
+func (ps *pages) render(w http.ResponseWriter, r *http.Request, status int, name string, data basePage, log *slog.Logger) {
+	t, ok := ps.sets[name]
+	if !ok {
+		log.ErrorContext(r.Context(), "no such page template", "template", name)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
+		log.ErrorContext(r.Context(), "render page", "template", name, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = buf.WriteTo(w)
+}
+
+// render fills the frame of a page from the request and shows it.
+func (u *UI) render(q *request, status int, name string, data basePage) error {
+	p := data.base()
+	p.User = &q.session.User
+	p.CSRF = q.session.CSRFToken
+	if q.access.Org.ID != "" {
+		p.Org = &q.access.Org
+		p.Role = q.access.Role
+	}
+	p.Nav = navigation(p.Org)
+	orgs, err := u.svc.MyOrgs(q.r.Context(), q.principal())
+	if err != nil {
+		return err
+	}
+	p.Orgs = orgs
+	if q.session.Flash != "" {
+		p.Flash = q.session.Flash
+		if err := u.svc.Flash(q.r.Context(), q.session, ""); err != nil {
+			return err
+		}
+	}
+	u.pages.render(q.w, q.r, status, name, data, u.log)
+	return nil
+}
+
+func formatTime(t any) string {
+	switch v := t.(type) {
+	case time.Time:
+		if v.IsZero() {
+			return "—"
+		}
+		return v.UTC().Format("2006-01-02 15:04 UTC")
+	case *time.Time:
+		if v == nil {
+			return "—"
+		}
+		return formatTime(*v)
+	case string:
+		parsed, err := time.Parse(time.RFC3339Nano, v)
+		if err != nil {
+			return v
+		}
+		return formatTime(parsed)
+	}
+	return fmt.Sprint(t)
+}
+
+func formatDate(t any) string {
+	switch v := t.(type) {
+	case time.Time:
+		return v.UTC().Format("2006-01-02")
+	case *time.Time:
+		if v == nil {
+			return ""
+		}
+		return v.UTC().Format("2006-01-02")
+	}
+	return ""
+}
+
+func shortHash(h string) string {
+	if len(h) > 12 {
+		return h[:12]
+	}
+	return h
+}
+
+type errorPage struct {
+	Page
+	Status     int
+	StatusText string
+	Message    string
+	RequestID  string
+}
