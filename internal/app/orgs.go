@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/isms-dev/isms/internal/isms"
@@ -44,6 +45,9 @@ func (s *Service) CreateOrg(ctx context.Context, p Principal, in OrgInput) (isms
 		}
 		return err
 	})
+	if errors.Is(err, isms.ErrConflict) {
+		return isms.Organization{}, &isms.ConflictError{Field: "slug", Detail: fmt.Sprintf("%q is already taken", in.Slug)}
+	}
 	if err != nil {
 		return isms.Organization{}, fmt.Errorf("create organisation %q: %w", in.Slug, err)
 	}

@@ -185,5 +185,3 @@ func (u *UI) removeMember(q *request) error {
 	}
 	return u.redirect(q, q.orgPath("members"), m.Email+" was removed from the organisation and their API tokens here were revoked.")
 }
-
-func isConflict(err error) bool { return errors.Is(err, isms.ErrConflict) }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/isms-dev/isms/internal/app"
@@ -21,10 +22,11 @@ func (u *UI) orgsPage(q *request) error {
 func (u *UI) createOrg(q *request) error {
 	in := app.OrgInput{Slug: q.r.PostFormValue("slug"), Name: q.r.PostFormValue("name")}
 	org, err := u.svc.CreateOrg(q.r.Context(), q.principal(), in)
-	if fields := isms.FieldErrors(err); fields != nil || isConflict(err) {
+	var conflict *isms.ConflictError
+	if fields := isms.FieldErrors(err); fields != nil || errors.As(err, &conflict) {
 		errs := fieldMap(fields)
-		if isConflict(err) {
-			errs = map[string]string{"slug": "is already taken"}
+		if conflict != nil {
+			errs = map[string]string{conflict.Field: conflict.Detail}
 		}
 		return u.render(q, http.StatusUnprocessableEntity, "orgs", &orgsPage{
 			Page: Page{Title: "Organisations", Section: "orgs"}, Form: in, Errors: errs})
