@@ -46,13 +46,14 @@ func (s *Service) History(ctx context.Context, a Access, f HistoryFilter) ([]led
 	limit := pageSize(f.Limit)
 	entries, err := s.db.ListLedger(ctx, store.LedgerFilter{
 		Chain: a.Org.ID, RecordType: f.RecordType, RecordID: f.RecordID, Action: f.Action, Actor: f.Actor,
-		BeforeSeq: before, Limit: limit,
+		BeforeSeq: before, Limit: limit + 1,
 	})
 	if err != nil {
 		return nil, "", err
 	}
+	entries, more := page(entries, limit)
 	next := ""
-	if len(entries) == limit && entries[len(entries)-1].Seq > 1 {
+	if more {
 		next = store.EncodeCursor(strconv.FormatInt(entries[len(entries)-1].Seq, 10))
 	}
 	return entries, next, nil

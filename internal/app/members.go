@@ -240,16 +240,27 @@ func (s *Service) ListMembers(ctx context.Context, a Access, f isms.MemberFilter
 		return nil, "", err
 	}
 	f.Cursor = after
-	f.Limit = pageSize(f.Limit)
+	limit := pageSize(f.Limit)
+	f.Limit = limit + 1
 	members, err := s.db.ListMembers(ctx, a.Org.ID, f)
 	if err != nil {
 		return nil, "", err
 	}
+	members, more := page(members, limit)
 	next := ""
-	if len(members) == f.Limit {
+	if more {
 		next = store.EncodeCursor(members[len(members)-1].Email)
 	}
 	return members, next, nil
+}
+
+// page cuts a list fetched with one row of look-ahead to the page size and
+// reports whether more rows follow.
+func page[T any](rows []T, limit int) ([]T, bool) {
+	if len(rows) > limit {
+		return rows[:limit], true
+	}
+	return rows, false
 }
 
 func pageSize(n int) int {

@@ -140,13 +140,15 @@ func (s *Service) ListTokens(ctx context.Context, a Access, f isms.TokenFilter) 
 		return nil, "", err
 	}
 	f.Cursor = after
-	f.Limit = pageSize(f.Limit)
+	limit := pageSize(f.Limit)
+	f.Limit = limit + 1
 	tokens, err := s.db.ListTokens(ctx, a.Org.ID, f, s.now())
 	if err != nil {
 		return nil, "", err
 	}
+	tokens, more := page(tokens, limit)
 	next := ""
-	if len(tokens) == f.Limit {
+	if more {
 		next = store.EncodeCursor(tokens[len(tokens)-1].ID)
 	}
 	return tokens, next, nil

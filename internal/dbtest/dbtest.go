@@ -126,4 +126,3 @@ func (d *DB) Tamper(t testing.TB, query string, args ...any) {
 		t.Fatalf("plain SQL %q: %v", query, err)
 	}
 }
-

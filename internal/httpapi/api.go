@@ -8,9 +8,11 @@ import (
 	_ "embed"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/isms-dev/isms/internal/app"
 	"github.com/isms-dev/isms/internal/isms"
@@ -81,7 +83,12 @@ func (a *API) authed(h principalHandler) http.Handler {
 
 func (a *API) inOrg(h orgHandler) http.Handler {
 	return a.authed(func(w http.ResponseWriter, r *http.Request, p app.Principal) error {
-		acc, err := a.svc.OpenOrg(r.Context(), p, r.PathValue("org"))
+		slug := r.PathValue("org")
+		if isms.ValidateSlug("org", slug) != nil {
+			// No organisation can have this slug.
+			return fmt.Errorf("organisation %q: %w", slug, isms.ErrNotFound)
+		}
+		acc, err := a.svc.OpenOrg(r.Context(), p, slug)
 		if err != nil {
 			return err
 		}
@@ -106,7 +113,7 @@ func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
 	p := problem.From(err)
 	var syntax *malformedError
 	if errors.As(err, &syntax) {
-		p = problem.New(http.StatusBadRequest, "malformed-request", syntax.Error(), syntax.field)
+		p = problem.New(http.StatusBadRequest, "malformed-request", syntax.Error(), syntax.fields()...)
 	}
 	var media *mediaTypeError
 	if errors.As(err, &media) {
@@ -114,21 +121,35 @@ func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	p.Instance = r.URL.Path
 	p.RequestID = router.RequestID(r.Context())
+	if p.Status == http.StatusUnauthorized && r.Header.Get("Authorization") != "" {
+		// RFC 6750: a token was sent and refused.
+		w.Header().Set("WWW-Authenticate", `Bearer realm="isms", error="invalid_token"`)
+	}
 	if p.Status >= 500 {
 		a.log.ErrorContext(r.Context(), "api request failed", "err", err, "request_id", p.RequestID, "path", r.URL.Path)
 	}
 	problem.Write(w, p)
 }
 
-// writeJSON sends v with status.
+// writeJSON sends v with status. It encodes v before sending anything, so
+// that a value that cannot be encoded becomes a problem rather than a
+// success status with half a body; an error writing the body means the
+// client has gone, and there is nobody left to tell.
 func writeJSON(w http.ResponseWriter, status int, v any) error {
+	body, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode response: %w", err)
+	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
+	_, _ = w.Write(append(body, '\n'))
+	return nil
 }
+
+// now is the service's clock, so that a token's status agrees with what
+// authentication decides.
+func (a *API) now() time.Time { return a.svc.DB().Now() }
 
 // list is the envelope of every list response.
 type list[T any] struct {

@@ -1,20 +1,26 @@
 package httpapi
 
 import (
+	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"mime"
 	"net/http"
+	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/isms-dev/isms/internal/isms"
 )
 
-// malformedError is a request the server cannot read, naming the field.
+// malformedError is a request the server cannot read, naming the field
+// when there is one.
 type malformedError struct {
 	field isms.FieldError
 }
@@ -26,6 +32,15 @@ func (e *malformedError) Error() string {
 	return e.field.Field + ": " + e.field.Detail
 }
 
+// fields returns the field the error names, if any, for the problem's
+// errors member.
+func (e *malformedError) fields() []isms.FieldError {
+	if e.field.Field == "" {
+		return nil
+	}
+	return []isms.FieldError{e.field}
+}
+
 func malformed(field, format string, args ...any) error {
 	return &malformedError{field: isms.FieldError{Field: field, Detail: fmt.Sprintf(format, args...)}}
 }
@@ -33,51 +48,149 @@ func malformed(field, format string, args ...any) error {
 type mediaTypeError struct{ got string }
 
 func (e *mediaTypeError) Error() string {
+	if e.got == "" {
+		return "the request has no Content-Type: send the body as application/json"
+	}
 	return fmt.Sprintf("content type %q: send application/json", e.got)
 }
 
-// decode reads exactly one JSON object into v, refusing unknown fields,
-// wrong types and bodies over the limit, with the field named.
+// decode reads exactly one JSON object into v, a pointer to a struct. It
+// refuses bodies over the limit, anything but an object, member names that
+// are not v's JSON field names exactly (encoding/json alone would accept
+// "Role" for "role"), members given twice, and values of the wrong type,
+// naming the field.
 func (a *API) decode(w http.ResponseWriter, r *http.Request, v any) error {
 	ct := r.Header.Get("Content-Type")
 	if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != "application/json" {
 		return &mediaTypeError{got: ct}
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, a.maxBody))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return decodeError(err)
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, a.maxBody))
+	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
 			return err
 		}
-		return malformed("", "the body must hold a single JSON object")
+		return malformed("", "cannot read the body: %v", err)
+	}
+	trimmed := bytes.TrimLeft(data, " \t\r\n")
+	if len(trimmed) == 0 {
+		return malformed("", "the body is empty; send a JSON object")
+	}
+	if !json.Valid(data) {
+		var syntax *json.SyntaxError
+		if err := json.Unmarshal(data, new(any)); errors.As(err, &syntax) {
+			if strings.Contains(syntax.Error(), "after top-level value") {
+				return malformed("", "the body must hold a single JSON object")
+			}
+			return malformed("", "malformed JSON at byte %d: %v", syntax.Offset, syntax)
+		}
+		return malformed("", "malformed JSON")
+	}
+	if trimmed[0] != '{' {
+		return malformed("", "the body must be a JSON object, not %s", jsonValueKind(trimmed[0]))
+	}
+	if err := checkMembers(data, reflect.TypeOf(v).Elem()); err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return decodeError(err)
 	}
 	return nil
 }
 
+// checkMembers checks the member names of the JSON object in data, which
+// is valid JSON, against the JSON field names of struct type t.
+func checkMembers(data []byte, t reflect.Type) error {
+	known := jsonFieldNames(t)
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if _, err := dec.Token(); err != nil { // the opening brace
+		return decodeError(err)
+	}
+	seen := make(map[string]bool)
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return decodeError(err)
+		}
+		name, _ := tok.(string)
+		switch {
+		case !slices.Contains(known, name):
+			return malformed(name, "is not a field of this request; use %s", strings.Join(known, ", "))
+		case seen[name]:
+			return malformed(name, "appears more than once")
+		}
+		seen[name] = true
+		var value any
+		if err := dec.Decode(&value); err != nil {
+			return decodeError(err)
+		}
+		if hasNUL(value) {
+			return malformed(name, "must not contain NUL characters")
+		}
+	}
+	return nil
+}
+
+// hasNUL reports whether a decoded JSON value holds a string with a NUL
+// character, which PostgreSQL cannot store in text.
+func hasNUL(v any) bool {
+	switch x := v.(type) {
+	case string:
+		return strings.ContainsRune(x, 0)
+	case []any:
+		return slices.ContainsFunc(x, hasNUL)
+	case map[string]any:
+		for k, item := range x {
+			if strings.ContainsRune(k, 0) || hasNUL(item) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// usableText reports whether s can be stored and compared by every
+// database isms runs on: valid UTF-8 without NUL characters. Input that is
+// not is refused here rather than failing in the database.
+func usableText(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsRune(s, 0)
+}
+
+// jsonFieldNames lists the JSON names of a struct's fields.
+func jsonFieldNames(t reflect.Type) []string {
+	var names []string
+	for f := range t.Fields() {
+		if !f.IsExported() {
+			continue
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		switch name {
+		case "-":
+			continue
+		case "":
+			name = f.Name
+		}
+		names = append(names, name)
+	}
+	return names
+}
+
+// decodeError turns an error of encoding/json into a malformed request.
 func decodeError(err error) error {
 	var (
-		syntax    *json.SyntaxError
-		typeErr   *json.UnmarshalTypeError
-		tooLarge  *http.MaxBytesError
+		syntax  *json.SyntaxError
+		typeErr *json.UnmarshalTypeError
 	)
 	switch {
-	case errors.As(err, &tooLarge):
-		return err
-	case errors.Is(err, io.EOF):
-		return malformed("", "the body is empty; send a JSON object")
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return malformed("", "the JSON body ends too early")
 	case errors.As(err, &syntax):
 		return malformed("", "malformed JSON at byte %d: %v", syntax.Offset, syntax)
 	case errors.As(err, &typeErr):
 		if typeErr.Field == "" {
 			return malformed("", "the body must be a JSON object, not %s", typeErr.Value)
 		}
-		return malformed(typeErr.Field, "must be %s, not %s", jsonKind(typeErr.Type.Kind().String()), typeErr.Value)
+		return malformed(typeErr.Field, "must be %s, not %s", jsonKind(typeErr.Type), typeErr.Value)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name, _ := strconv.Unquote(strings.TrimPrefix(err.Error(), "json: unknown field "))
 		return malformed(name, "is not a field of this request")
@@ -85,18 +198,39 @@ func decodeError(err error) error {
 	return malformed("", "cannot read the JSON body: %v", err)
 }
 
-func jsonKind(goKind string) string {
-	switch goKind {
-	case "string":
+// jsonKind names the JSON type that a Go type is read from.
+func jsonKind(t reflect.Type) string {
+	if t == nil {
+		return "a different type"
+	}
+	switch t.Kind() {
+	case reflect.String:
 		return "a string"
-	case "bool":
+	case reflect.Bool:
 		return "true or false"
-	case "int", "int64", "float64":
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
+		reflect.Float32, reflect.Float64:
 		return "a number"
-	case "slice":
+	case reflect.Slice, reflect.Array:
 		return "an array"
 	}
 	return "an object"
+}
+
+// jsonValueKind names the kind of JSON value that starts with c.
+func jsonValueKind(c byte) string {
+	switch c {
+	case '[':
+		return "an array"
+	case '"':
+		return "a string"
+	case 't', 'f':
+		return "a boolean"
+	case 'n':
+		return "null"
+	}
+	return "a number"
 }
 
 // optional is a PATCH field: absent, null, or a value.
@@ -139,18 +273,41 @@ func queryInt(r *http.Request, name string) (int, error) {
 }
 
 // knownQuery refuses query parameters the endpoint does not take, so a
-// misspelt filter is not silently ignored.
+// misspelt filter is not silently ignored; parameters given twice, so that
+// it is not a guess which one counts; values that are not usable text; and
+// cursors that do not decode to usable text, which this API never makes.
 func knownQuery(r *http.Request, names ...string) error {
-	for k := range r.URL.Query() {
-		found := false
-		for _, n := range names {
-			if k == n {
-				found = true
-			}
-		}
-		if !found {
+	q := r.URL.Query()
+	keys := make([]string, 0, len(q))
+	for k := range q {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		if !slices.Contains(names, k) {
 			return malformed(k, "is not a query parameter of this endpoint; use %s", strings.Join(names, ", "))
+		}
+		if len(q[k]) > 1 {
+			return malformed(k, "is given more than once")
+		}
+		if !usableText(q[k][0]) {
+			return malformed(k, "must be UTF-8 text without NUL characters")
+		}
+	}
+	if c := q.Get("cursor"); c != "" {
+		if b, err := base64.RawURLEncoding.DecodeString(c); err == nil && !usableText(string(b)) {
+			return isms.Invalid("cursor", "is not a cursor returned by this API")
 		}
 	}
 	return nil
+}
+
+// pathID returns the id in the request path. An id that is not usable
+// text cannot name a record.
+func pathID(r *http.Request) (string, error) {
+	id := r.PathValue("id")
+	if !usableText(id) {
+		return "", fmt.Errorf("id %q: %w", id, isms.ErrNotFound)
+	}
+	return id, nil
 }

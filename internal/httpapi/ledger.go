@@ -6,6 +6,7 @@ import (
 
 	"github.com/isms-dev/isms/internal/app"
 	"github.com/isms-dev/isms/internal/ledger"
+	"github.com/isms-dev/isms/internal/router"
 )
 
 func (a *API) listLedger(w http.ResponseWriter, r *http.Request, acc app.Access) error {
@@ -41,21 +42,34 @@ func (a *API) verifyLedger(w http.ResponseWriter, r *http.Request, acc app.Acces
 }
 
 // exportLedger streams the chain as JSON Lines, the format docs/ledger.md
-// specifies for offline verification.
+// specifies for offline verification. The headers go out with the first
+// entry, so a failure before it is still an ordinary problem.
 func (a *API) exportLedger(w http.ResponseWriter, r *http.Request, acc app.Access) error {
-	w.Header().Set("Content-Type", "application/jsonl")
-	w.Header().Set("Content-Disposition", `attachment; filename="ledger-`+acc.Org.Slug+`.jsonl"`)
+	started := false
+	start := func() {
+		if started {
+			return
+		}
+		started = true
+		w.Header().Set("Content-Type", "application/jsonl")
+		w.Header().Set("Cache-Control", "no-store")
+		w.Header().Set("Content-Disposition", `attachment; filename="ledger-`+acc.Org.Slug+`.jsonl"`)
+		w.WriteHeader(http.StatusOK)
+	}
 	enc := json.NewEncoder(w)
-	wrote := false
 	err := a.svc.ExportLedger(r.Context(), acc, func(e ledger.Entry) error {
-		wrote = true
+		start()
 		return enc.Encode(e)
 	})
-	if err != nil && wrote {
+	if err != nil && started {
 		// The status is sent; cutting the stream short is all that is
 		// left, and a verifier will notice the missing head.
-		a.log.ErrorContext(r.Context(), "ledger export failed midway", "err", err)
+		a.log.ErrorContext(r.Context(), "ledger export failed midway", "err", err, "request_id", router.RequestID(r.Context()))
 		return nil
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	start()
+	return nil
 }

@@ -86,7 +86,11 @@ func (a *API) addMember(w http.ResponseWriter, r *http.Request, acc app.Access) 
 }
 
 func (a *API) getMember(w http.ResponseWriter, r *http.Request, acc app.Access) error {
-	m, err := a.svc.Member(r.Context(), acc, r.PathValue("id"))
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	m, err := a.svc.Member(r.Context(), acc, id)
 	if err != nil {
 		return err
 	}
@@ -99,11 +103,15 @@ type memberPatch struct {
 }
 
 func (a *API) patchMember(w http.ResponseWriter, r *http.Request, acc app.Access) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
 	var in memberPatch
 	if err := a.decode(w, r, &in); err != nil {
 		return err
 	}
-	current, err := a.svc.Member(r.Context(), acc, r.PathValue("id"))
+	current, err := a.svc.Member(r.Context(), acc, id)
 	if err != nil {
 		return err
 	}
@@ -132,7 +140,11 @@ func (a *API) patchMember(w http.ResponseWriter, r *http.Request, acc app.Access
 }
 
 func (a *API) removeMember(w http.ResponseWriter, r *http.Request, acc app.Access) error {
-	if err := a.svc.RemoveMember(r.Context(), acc, r.PathValue("id")); err != nil {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	if err := a.svc.RemoveMember(r.Context(), acc, id); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -43,7 +43,7 @@ func (a *API) me(w http.ResponseWriter, r *http.Request, p app.Principal) error 
 	}
 	out := meJSON{User: userJSON{ID: p.User.ID, Email: p.User.Email, Name: p.User.Name}, Orgs: []orgJSON{}}
 	if p.Token != nil {
-		out.Token = toTokenJSON(*p.Token, time.Now())
+		out.Token = toTokenJSON(*p.Token, a.now())
 	}
 	for _, om := range orgs {
 		out.Orgs = append(out.Orgs, toOrgJSON(om.Org, om.Role))

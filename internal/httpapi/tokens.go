@@ -42,7 +42,7 @@ func (a *API) listTokens(w http.ResponseWriter, r *http.Request, acc app.Access)
 	if err != nil {
 		return err
 	}
-	now := time.Now()
+	now := a.now()
 	items := make([]tokenJSON, len(tokens))
 	for i, t := range tokens {
 		items[i] = toTokenJSON(t, now)
@@ -51,19 +51,27 @@ func (a *API) listTokens(w http.ResponseWriter, r *http.Request, acc app.Access)
 }
 
 func (a *API) getToken(w http.ResponseWriter, r *http.Request, acc app.Access) error {
-	t, err := a.svc.Token(r.Context(), acc, r.PathValue("id"))
+	id, err := pathID(r)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, toTokenJSON(t, time.Now()))
+	t, err := a.svc.Token(r.Context(), acc, id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, toTokenJSON(t, a.now()))
 }
 
 // revokeToken ends a token; revoking is the API's DELETE because a token
 // cannot come back, though its record stays for the ledger.
 func (a *API) revokeToken(w http.ResponseWriter, r *http.Request, acc app.Access) error {
-	t, err := a.svc.RevokeToken(r.Context(), acc, r.PathValue("id"))
+	id, err := pathID(r)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, toTokenJSON(t, time.Now()))
+	t, err := a.svc.RevokeToken(r.Context(), acc, id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, toTokenJSON(t, a.now()))
 }

@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Organization is one ISMS: an AI company, a subsidiary, or a consultancy's
@@ -34,6 +36,8 @@ func NormalizeName(v *ValidationError, field, name string, maxLen int) string {
 		v.Add(field, "is required")
 	case len([]rune(name)) > maxLen:
 		v.Add(field, "is longer than %d characters", maxLen)
+	case !utf8.ValidString(name) || strings.ContainsFunc(name, unicode.IsControl):
+		v.Add(field, "must be text without control characters")
 	}
 	return name
 }

@@ -68,7 +68,11 @@ func From(err error) Problem {
 	case errors.As(err, &invalid):
 		return New(http.StatusUnprocessableEntity, "invalid-input", invalid.Error(), invalid.Fields...)
 	case errors.As(err, &conflict):
-		return New(http.StatusConflict, "conflict", conflict.Error(), isms.FieldError{Field: conflict.Field, Detail: conflict.Detail})
+		p := New(http.StatusConflict, "conflict", conflict.Error())
+		if conflict.Field != "" {
+			p.Errors = []isms.FieldError{{Field: conflict.Field, Detail: conflict.Detail}}
+		}
+		return p
 	case errors.Is(err, isms.ErrConflict):
 		return New(http.StatusConflict, "conflict", "the change conflicts with the current state of the record")
 	case errors.Is(err, isms.ErrNotFound):
@@ -102,7 +106,7 @@ func Write(w http.ResponseWriter, p Problem) {
 	if p.RetryAfter > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(p.RetryAfter))
 	}
-	if p.Status == http.StatusUnauthorized {
+	if p.Status == http.StatusUnauthorized && w.Header().Get("WWW-Authenticate") == "" {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="isms"`)
 	}
 	w.WriteHeader(p.Status)

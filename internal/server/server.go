@@ -13,11 +13,14 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"regexp"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -78,12 +81,24 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 // the style of the part of the site they were aimed at: problem details
 // under /api/, a page elsewhere.
 func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) {
+	isAPI := strings.HasPrefix(r.URL.Path, httpapi.Prefix+"/") || r.URL.Path == httpapi.Prefix
+	if !usableURL(r.URL) {
+		// No record is named by such bytes, and PostgreSQL cannot even
+		// compare them with text: refuse them before any handler does.
+		if isAPI {
+			p := problem.New(http.StatusBadRequest, "malformed-request", "the path or query holds bytes that are not UTF-8 text, or NUL")
+			p.RequestID = router.RequestID(r.Context())
+			problem.Write(w, p)
+			return
+		}
+		s.ui.ErrorPage(w, r, http.StatusBadRequest)
+		return
+	}
 	if _, pattern := s.router.Handler(r); pattern != "" {
 		s.router.ServeHTTP(w, r)
 		return
 	}
 	allowed := s.allowedMethods(r)
-	isAPI := strings.HasPrefix(r.URL.Path, httpapi.Prefix+"/") || r.URL.Path == httpapi.Prefix
 	switch {
 	case len(allowed) > 0:
 		w.Header().Set("Allow", strings.Join(allowed, ", "))
@@ -99,6 +114,25 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) {
 	default:
 		s.ui.ErrorPage(w, r, http.StatusNotFound)
 	}
+}
+
+// usableURL reports whether the path and every query key and value are
+// UTF-8 text without NUL.
+func usableURL(u *url.URL) bool {
+	text := func(s string) bool { return utf8.ValidString(s) && !strings.ContainsRune(s, 0) }
+	if !text(u.Path) {
+		return false
+	}
+	q, err := url.ParseQuery(u.RawQuery)
+	if err != nil {
+		return false
+	}
+	for k, vs := range q {
+		if !text(k) || slices.ContainsFunc(vs, func(v string) bool { return !text(v) }) {
+			return false
+		}
+	}
+	return true
 }
 
 func (s *Server) allowedMethods(r *http.Request) []string {

@@ -50,6 +50,9 @@ func TestOperationalEndpointsAndFallbacks(t *testing.T) {
 		{"PUT", "/api/v1/orgs/acme", 405, "application/problem+json", "method-not-allowed", "GET, PATCH"},
 		{"GET", "/no/such/page", 404, "text/html", "There is no such page", ""},
 		{"DELETE", "/login", 405, "text/html", "cannot be used that way", "GET, POST"},
+		{"GET", "/o/acme/members/%00", 400, "text/html", "400", ""},
+		{"GET", "/o/acme/members?q=%ff", 400, "text/html", "400", ""},
+		{"GET", "/api/v1/orgs/acme/members?q=a%00b", 400, "application/problem+json", "malformed-request", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.method+" "+tt.path, func(t *testing.T) {

@@ -1,9 +1,11 @@
 package store
 
 import (
+	"bytes"
 	"encoding/base64"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/isms-dev/isms/internal/isms"
 )
@@ -47,12 +49,14 @@ const (
 	MaxLimit     = 200
 )
 
+// clampLimit bounds a query's row count. It allows one row more than the
+// largest page, which callers fetch to learn whether another page follows.
 func clampLimit(n int) int {
 	switch {
 	case n <= 0:
 		return DefaultLimit
-	case n > MaxLimit:
-		return MaxLimit
+	case n > MaxLimit+1:
+		return MaxLimit + 1
 	}
 	return n
 }
@@ -76,7 +80,7 @@ func DecodeCursor(field, cursor string) (string, error) {
 		return "", nil
 	}
 	b, err := base64.RawURLEncoding.DecodeString(cursor)
-	if err != nil || len(b) == 0 {
+	if err != nil || len(b) == 0 || !utf8.Valid(b) || bytes.IndexByte(b, 0) >= 0 {
 		return "", isms.Invalid(field, "is not a cursor returned by this API")
 	}
 	return string(b), nil

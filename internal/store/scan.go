@@ -2,7 +2,6 @@ package store
 
 import (
 	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
@@ -35,6 +34,3 @@ func mustAffect(res sql.Result, err error, what string) error {
 	}
 	return nil
 }
-
-// errNoRows reports whether err is sql.ErrNoRows.
-func errNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
