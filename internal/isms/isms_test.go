@@ -51,7 +51,9 @@ func TestValidation(t *testing.T) {
 		check func(v *ValidationError)
 		field string // "" when valid
 	}{
-		{"slug", func(v *ValidationError) { v.Fields = append(v.Fields, FieldErrors(ValidateSlug("slug", "helix-ai"))...) }, ""},
+		{"slug", func(v *ValidationError) {
+			v.Fields = append(v.Fields, FieldErrors(ValidateSlug("slug", "helix-ai"))...)
+		}, ""},
 		{"slug upper case", func(v *ValidationError) { v.Fields = append(v.Fields, FieldErrors(ValidateSlug("slug", "Helix"))...) }, "slug"},
 		{"slug trailing hyphen", func(v *ValidationError) { v.Fields = append(v.Fields, FieldErrors(ValidateSlug("slug", "helix-"))...) }, "slug"},
 		{"email", func(v *ValidationError) { NormalizeEmail(v, "email", " Dana@Helix.Example ") }, ""},
