@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -125,6 +126,48 @@ func (s *Service) actorName(ctx context.Context, a Access, actor string) string 
 		}
 	case "cli":
 		return "command line (" + id + ")"
+	case "system":
+		if id == "demo" {
+			return "demo data"
+		}
+		return "isms (" + id + ")"
 	}
 	return actor
+}
+
+// RecordLabels names the records of entries the way people know them: an
+// organisation or token by its name, a member by their email. A record
+// whose entry holds no content (a deletion) is labelled from its id.
+func (s *Service) RecordLabels(ctx context.Context, a Access, entries []ledger.Entry) map[ledger.RecordKey]string {
+	labels := make(map[ledger.RecordKey]string)
+	emails := make(map[string]string)
+	for _, e := range entries {
+		key := ledger.RecordKey{Type: e.RecordType, ID: e.RecordID}
+		if _, done := labels[key]; done {
+			continue
+		}
+		var content map[string]any
+		_ = json.Unmarshal(e.Content, &content)
+		label := ""
+		switch e.RecordType {
+		case store.RecordOrganization, store.RecordAPIToken:
+			label, _ = content["name"].(string)
+		case store.RecordUser:
+			label, _ = content["email"].(string)
+		case store.RecordMember:
+			if uid, ok := content["user_id"].(string); ok {
+				if _, seen := emails[uid]; !seen {
+					if u, err := s.db.UserByID(ctx, uid); err == nil {
+						emails[uid] = u.Email
+					}
+				}
+				label = emails[uid]
+			}
+		}
+		if label == "" {
+			label = e.RecordID
+		}
+		labels[key] = label
+	}
+	return labels
 }

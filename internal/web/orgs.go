@@ -102,15 +102,18 @@ func (u *UI) updateSettings(q *request) error {
 type entryView struct {
 	ledger.Entry
 	ActorName string
+	Label     string
 	Link      string
 	Changes   []change
 }
 
 func (u *UI) entryViews(q *request, entries []ledger.Entry) []entryView {
 	names := u.svc.ActorNames(q.r.Context(), q.access, entries)
+	labels := u.svc.RecordLabels(q.r.Context(), q.access, entries)
 	out := make([]entryView, len(entries))
 	for i, e := range entries {
-		out[i] = entryView{Entry: e, ActorName: names[e.Actor], Link: q.orgPath("history", e.RecordType, e.RecordID)}
+		out[i] = entryView{Entry: e, ActorName: names[e.Actor], Label: labels[ledger.RecordKey{Type: e.RecordType, ID: e.RecordID}],
+			Link: q.orgPath("history", e.RecordType, e.RecordID)}
 	}
 	return out
 }

@@ -31,6 +31,12 @@ func parsePages(a *assets) (*pages, error) {
 		"date":      formatDate,
 		"shortHash": shortHash,
 		"roleLabel": func(r isms.Role) string { return r.Label() },
+		"recordType": func(t string) string {
+			if label, ok := recordTypeLabels[t]; ok {
+				return label
+			}
+			return t
+		},
 	}
 	names, err := fs.Glob(templateFiles, "templates/*.html")
 	if err != nil {
@@ -196,6 +202,14 @@ func shortHash(h string) string {
 		return h[:12]
 	}
 	return h
+}
+
+// recordTypeLabels names the ledger's record types for people.
+var recordTypeLabels = map[string]string{
+	"organization": "Organisation",
+	"user":         "Account",
+	"member":       "Member",
+	"api_token":    "API token",
 }
 
 type errorPage struct {

@@ -62,7 +62,7 @@ func (u *UI) listTokens(q *request, page *tokensPage) error {
 }
 
 func (u *UI) tokensPage(q *request) error {
-	page := &tokensPage{Form: tokenForm{Expires: "720h", Role: string(q.access.Role), UserEmail: q.session.User.Email}}
+	page := &tokensPage{Form: tokenForm{Expires: "720h", UserEmail: q.session.User.Email}}
 	if err := u.listTokens(q, page); err != nil {
 		return err
 	}
@@ -93,7 +93,7 @@ func (u *UI) createToken(q *request) error {
 		return err
 	}
 	// The secret exists only in this response.
-	page := &tokensPage{Created: &created, Form: tokenForm{Expires: "720h", Role: string(q.access.Role), UserEmail: q.session.User.Email}}
+	page := &tokensPage{Created: &created, Form: tokenForm{Expires: "720h", UserEmail: q.session.User.Email}}
 	if err := u.listTokens(q, page); err != nil {
 		return err
 	}

@@ -1,0 +1,78 @@
+package e2e
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"testing"
+
+	cdp "github.com/chromedp/chromedp"
+
+	"github.com/isms-dev/isms/internal/app"
+	"github.com/isms-dev/isms/internal/config"
+	"github.com/isms-dev/isms/internal/dbtest"
+	"github.com/isms-dev/isms/internal/demo"
+	"github.com/isms-dev/isms/internal/server"
+	"github.com/isms-dev/isms/internal/store"
+)
+
+// TestScreenshots renders the main pages over the demo data, at laptop
+// and tablet widths, into the folder ISMS_SCREENSHOTS names:
+//
+//	ISMS_SCREENSHOTS=docs/screenshots go test ./e2e -run Screenshots
+//
+// Each page must render without a script error in either width.
+func TestScreenshots(t *testing.T) {
+	if os.Getenv("ISMS_SCREENSHOTS") == "" {
+		t.Skip("set ISMS_SCREENSHOTS to a folder to render the screenshots")
+	}
+	db := dbtest.Open(t, store.SQLite)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	svc, err := app.New(db.DB, log, app.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	creds, err := demo.Seed(context.Background(), svc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := server.New(config.Default(), svc, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	s := &site{URL: ts.URL, Email: creds.Email, Password: creds.Password, OrgSlug: creds.OrgSlug}
+	ctx := newBrowser(t)
+	if err := cdp.Do(ctx, cdp.Navigate(ts.URL+"/login"), cdp.WaitVisible(cdp.ID("email"))); err != nil {
+		t.Fatal(err)
+	}
+	screenshot(t, ctx, "login")
+	signIn(t, ctx, s, ".stats")
+
+	pages := []struct{ name, path, wait string }{
+		{"overview", "/o/helix-ai/", ".stats"},
+		{"members", "/o/helix-ai/members", "table"},
+		{"tokens", "/o/helix-ai/tokens", "table"},
+		{"ledger", "/o/helix-ai/ledger", "table"},
+		{"verify", "/o/helix-ai/ledger/verify", ".alert"},
+		{"settings", "/o/helix-ai/settings", ".facts"},
+		{"orgs", "/orgs", "table"},
+	}
+	for _, width := range []struct {
+		suffix string
+		w      int64
+	}{{"", 1366}, {"-tablet", 820}} {
+		if err := cdp.Do(ctx, cdp.EmulateViewport(width.w, 1000)); err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range pages {
+			if err := cdp.Do(ctx, cdp.Navigate(ts.URL+p.path), cdp.WaitVisible(cdp.CSS(p.wait))); err != nil {
+				t.Fatalf("%s: %v", p.path, err)
+			}
+			screenshot(t, ctx, p.name+width.suffix)
+		}
+	}
+}
