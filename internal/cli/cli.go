@@ -84,6 +84,7 @@ Settings come from flags, ISMS_* environment variables and an optional TOML file
 		env.userCmd(),
 		env.tokenCmd(),
 		env.ledgerCmd(),
+		env.backupCmd(),
 	)
 	return root
 }
@@ -222,4 +223,31 @@ func (e *environment) migrateCmd() *cobra.Command {
 			return nil
 		},
 	}
+}
+
+func (e *environment) backupCmd() *cobra.Command {
+	var output string
+	cmd := &cobra.Command{
+		Use:   "backup --output FILE",
+		Short: "Write a consistent copy of the SQLite database while isms runs",
+		Long: `Write a consistent copy of the SQLite database to a new file, while the server keeps
+running. Check the copy with 'isms ledger verify --db sqlite:FILE'. For PostgreSQL,
+use pg_dump.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			svc, done, err := e.openService(cmd)
+			if err != nil {
+				return err
+			}
+			defer done()
+			if err := svc.DB().BackupTo(cmd.Context(), output); err != nil {
+				return err
+			}
+			fmt.Fprintf(e.io.Out, "wrote %s\n", output)
+			return nil
+		},
+	}
+	cmd.Flags().StringVarP(&output, "output", "o", "", "the new file (required)")
+	_ = cmd.MarkFlagRequired("output")
+	return cmd
 }

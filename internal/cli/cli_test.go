@@ -57,6 +57,9 @@ func TestOperatorCommands(t *testing.T) {
 		{args: []string{"ledger", "verify"}, out: "chain instance: intact"},
 		{args: []string{"user", "passwd", "lee@acme.example", "--password-stdin"}, stdin: "short\n", code: 1, errText: "password"},
 		{args: []string{"version"}, out: "isms "},
+		{args: []string{"backup", "--output", data + "/backup.db"}, out: "wrote"},
+		{args: []string{"backup", "--output", data + "/backup.db"}, code: 1, errText: "exists"},
+		{args: []string{"ledger", "verify", "--db", "sqlite:" + data + "/backup.db"}, out: "intact"},
 		{args: []string{"nonsense"}, code: 1, errText: "unknown command"},
 	}
 	for _, s := range steps {

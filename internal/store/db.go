@@ -292,3 +292,22 @@ func conflict(err error, what string) error {
 	}
 	return fmt.Errorf("%s: %w", what, err)
 }
+
+// ErrBackupPostgres: PostgreSQL is backed up with its own tools.
+var ErrBackupPostgres = errors.New("isms backup copies SQLite databases; back up PostgreSQL with pg_dump")
+
+// BackupTo writes a consistent copy of a SQLite database to path, which
+// must not exist yet, while the database stays in use: VACUUM INTO reads
+// one snapshot, so the copy holds no half-done transaction.
+func (db *DB) BackupTo(ctx context.Context, path string) error {
+	if db.dialect != SQLite {
+		return ErrBackupPostgres
+	}
+	if _, err := os.Stat(path); err == nil {
+		return fmt.Errorf("backup %s: the file exists; choose a new name", path)
+	}
+	if _, err := db.write.ExecContext(ctx, `VACUUM INTO $1`, path); err != nil {
+		return fmt.Errorf("backup to %s: %w", path, err)
+	}
+	return nil
+}
