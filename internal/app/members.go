@@ -235,23 +235,31 @@ func (s *Service) ListMembers(ctx context.Context, a Access, f isms.MemberFilter
 		_, err := isms.ParseRole("role", string(f.Role))
 		return nil, "", err
 	}
-	after, err := store.DecodeCursor("cursor", f.Cursor)
+	return listPage(f.Cursor, f.Limit, func(after string, limit int) ([]isms.Member, error) {
+		f.Cursor, f.Limit = after, limit
+		return s.db.ListMembers(ctx, a.Org.ID, f)
+	}, func(m isms.Member) string { return m.Email })
+}
+
+// listPage runs a keyset-paginated query: it decodes the cursor, fetches
+// one row more than the page to learn whether another page follows, and
+// returns the page with the cursor of the next one (empty on the last).
+// key gives the sort key of a row, which the next cursor carries.
+func listPage[T any](cursor string, limit int, fetch func(after string, limit int) ([]T, error), key func(T) string) ([]T, string, error) {
+	after, err := store.DecodeCursor("cursor", cursor)
 	if err != nil {
 		return nil, "", err
 	}
-	f.Cursor = after
-	limit := pageSize(f.Limit)
-	f.Limit = limit + 1
-	members, err := s.db.ListMembers(ctx, a.Org.ID, f)
+	limit = pageSize(limit)
+	rows, err := fetch(after, limit+1)
 	if err != nil {
 		return nil, "", err
 	}
-	members, more := page(members, limit)
-	next := ""
-	if more {
-		next = store.EncodeCursor(members[len(members)-1].Email)
+	rows, more := page(rows, limit)
+	if !more {
+		return rows, "", nil
 	}
-	return members, next, nil
+	return rows, store.EncodeCursor(key(rows[len(rows)-1])), nil
 }
 
 // page cuts a list fetched with one row of look-ahead to the page size and

@@ -135,23 +135,10 @@ func (s *Service) ListTokens(ctx context.Context, a Access, f isms.TokenFilter) 
 	default:
 		return nil, "", isms.Invalid("status", "%q is not a token status; use active, expired or revoked", f.Status)
 	}
-	after, err := store.DecodeCursor("cursor", f.Cursor)
-	if err != nil {
-		return nil, "", err
-	}
-	f.Cursor = after
-	limit := pageSize(f.Limit)
-	f.Limit = limit + 1
-	tokens, err := s.db.ListTokens(ctx, a.Org.ID, f, s.now())
-	if err != nil {
-		return nil, "", err
-	}
-	tokens, more := page(tokens, limit)
-	next := ""
-	if more {
-		next = store.EncodeCursor(tokens[len(tokens)-1].ID)
-	}
-	return tokens, next, nil
+	return listPage(f.Cursor, f.Limit, func(after string, limit int) ([]isms.APIToken, error) {
+		f.Cursor, f.Limit = after, limit
+		return s.db.ListTokens(ctx, a.Org.ID, f, s.now())
+	}, func(t isms.APIToken) string { return t.ID })
 }
 
 // Token returns one token, under the same visibility rules as ListTokens.

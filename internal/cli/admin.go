@@ -102,6 +102,32 @@ func (e *environment) orgCmd() *cobra.Command {
 	return cmd
 }
 
+// openOrg opens an organisation for the operator.
+func openOrg(cmd *cobra.Command, svc *app.Service, slug string) (app.Access, error) {
+	acc, err := svc.OpenOrg(cmd.Context(), operator(), slug)
+	if err != nil {
+		return acc, describe(fmt.Errorf("organisation %q: %w", slug, err))
+	}
+	return acc, nil
+}
+
+// allPages follows a list's cursors to the end; operators list everything.
+func allPages[T any](fetch func(cursor string) ([]T, string, error)) ([]T, error) {
+	all := []T{}
+	cursor := ""
+	for {
+		page, next, err := fetch(cursor)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, page...)
+		if next == "" {
+			return all, nil
+		}
+		cursor = next
+	}
+}
+
 // readPassword reads one line from stdin.
 func (e *environment) readPassword() (string, error) {
 	line, err := bufio.NewReader(e.io.In).ReadString('\n')
@@ -149,9 +175,9 @@ account keeps its password. Auditors need --expires.`,
 				end := t.Add(24*time.Hour - time.Microsecond)
 				in.ExpiresAt = &end
 			}
-			acc, err := svc.OpenOrg(cmd.Context(), operator(), org)
+			acc, err := openOrg(cmd, svc, org)
 			if err != nil {
-				return describe(fmt.Errorf("organisation %q: %w", org, err))
+				return err
 			}
 			added, err := svc.AddMember(cmd.Context(), acc, in)
 			if err != nil {
@@ -207,22 +233,15 @@ account keeps its password. Auditors need --expires.`,
 			}
 			return e.printList(*format, []string{"EMAIL", "NAME", "INSTANCE ADMIN", "DISABLED", "ID"}, rows, users)
 		}
-		acc, err := svc.OpenOrg(cmd.Context(), operator(), listOrg)
+		acc, err := openOrg(cmd, svc, listOrg)
 		if err != nil {
-			return describe(fmt.Errorf("organisation %q: %w", listOrg, err))
+			return err
 		}
-		var members []isms.Member
-		cursor := ""
-		for {
-			page, next, err := svc.ListMembers(cmd.Context(), acc, isms.MemberFilter{Cursor: cursor, Limit: 200})
-			if err != nil {
-				return err
-			}
-			members = append(members, page...)
-			if next == "" {
-				break
-			}
-			cursor = next
+		members, err := allPages(func(cursor string) ([]isms.Member, string, error) {
+			return svc.ListMembers(cmd.Context(), acc, isms.MemberFilter{Cursor: cursor, Limit: 200})
+		})
+		if err != nil {
+			return err
 		}
 		rows := make([][]string, len(members))
 		for i, m := range members {
@@ -231,9 +250,6 @@ account keeps its password. Auditors need --expires.`,
 				until = m.ExpiresAt.Format(time.DateOnly)
 			}
 			rows[i] = []string{m.Email, m.Name, string(m.Role), until, m.ID}
-		}
-		if members == nil {
-			members = []isms.Member{}
 		}
 		return e.printList(*format, []string{"EMAIL", "NAME", "ROLE", "UNTIL", "MEMBER ID"}, rows, members)
 	}
@@ -327,9 +343,9 @@ exceed it. Use it as 'Authorization: Bearer <token>' against /api/v1/.`,
 				return err
 			}
 			defer done()
-			acc, err := svc.OpenOrg(cmd.Context(), operator(), org)
+			acc, err := openOrg(cmd, svc, org)
 			if err != nil {
-				return describe(fmt.Errorf("organisation %q: %w", org, err))
+				return err
 			}
 			created, err := svc.CreateToken(cmd.Context(), acc, app.TokenInput{Name: name, Role: role, ExpiresIn: expires, UserEmail: userEmail})
 			if err != nil {
@@ -360,30 +376,20 @@ exceed it. Use it as 'Authorization: Bearer <token>' against /api/v1/.`,
 			return err
 		}
 		defer done()
-		acc, err := svc.OpenOrg(cmd.Context(), operator(), listOrg)
+		acc, err := openOrg(cmd, svc, listOrg)
 		if err != nil {
-			return describe(fmt.Errorf("organisation %q: %w", listOrg, err))
+			return err
 		}
-		var tokens []isms.APIToken
-		cursor := ""
-		for {
-			page, next, err := svc.ListTokens(cmd.Context(), acc, isms.TokenFilter{Cursor: cursor, Limit: 200})
-			if err != nil {
-				return err
-			}
-			tokens = append(tokens, page...)
-			if next == "" {
-				break
-			}
-			cursor = next
+		tokens, err := allPages(func(cursor string) ([]isms.APIToken, string, error) {
+			return svc.ListTokens(cmd.Context(), acc, isms.TokenFilter{Cursor: cursor, Limit: 200})
+		})
+		if err != nil {
+			return err
 		}
 		now := time.Now()
 		rows := make([][]string, len(tokens))
 		for i, t := range tokens {
 			rows[i] = []string{t.ID, t.Name, t.UserEmail, string(t.Role), string(t.Status(now)), t.ExpiresAt.Format(time.DateOnly)}
-		}
-		if tokens == nil {
-			tokens = []isms.APIToken{}
 		}
 		return e.printList(*format, []string{"ID", "NAME", "USER", "ROLE", "STATUS", "EXPIRES"}, rows, tokens)
 	}
@@ -399,9 +405,9 @@ exceed it. Use it as 'Authorization: Bearer <token>' against /api/v1/.`,
 				return err
 			}
 			defer done()
-			acc, err := svc.OpenOrg(cmd.Context(), operator(), revokeOrg)
+			acc, err := openOrg(cmd, svc, revokeOrg)
 			if err != nil {
-				return describe(fmt.Errorf("organisation %q: %w", revokeOrg, err))
+				return err
 			}
 			t, err := svc.RevokeToken(cmd.Context(), acc, args[0])
 			if err != nil {

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -77,6 +78,25 @@ func TestOperatorCommands(t *testing.T) {
 	r := run(t, data, "", "user", "list", "--org", "acme", "--format", "json")
 	if err := json.Unmarshal([]byte(r.out), &members); err != nil || len(members) != 2 || members[0].Email != "dana@acme.example" || members[0].Role != "owner" {
 		t.Errorf("user list --format json = %s (%v)", r.out, err)
+	}
+}
+
+func TestServeRefusesAnOutdatedSchema(t *testing.T) {
+	data := t.TempDir()
+	if r := run(t, data, "", "migrate"); r.code != 0 {
+		t.Fatal(r.err)
+	}
+	db, err := sql.Open("sqlite", "file:"+data+"/isms.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`DELETE FROM schema_migrations`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	r := run(t, data, "", "serve", "--addr", "127.0.0.1:0")
+	if r.code == 0 || !strings.Contains(r.err, "run isms migrate") {
+		t.Errorf("serve on an outdated schema: exit %d, %q", r.code, r.err)
 	}
 }
 

@@ -48,9 +48,9 @@ offline, without a database. Exits 0 only when everything is intact.`,
 			}
 			defer done()
 			if org != "" {
-				acc, err := svc.OpenOrg(cmd.Context(), operator(), org)
+				acc, err := openOrg(cmd, svc, org)
 				if err != nil {
-					return fmt.Errorf("organisation %q: %w", org, err)
+					return err
 				}
 				r, err := svc.VerifyLedger(cmd.Context(), acc)
 				if err != nil {
@@ -84,9 +84,9 @@ offline, without a database. Exits 0 only when everything is intact.`,
 				return err
 			}
 			defer done()
-			acc, err := svc.OpenOrg(cmd.Context(), operator(), exportOrg)
+			acc, err := openOrg(cmd, svc, exportOrg)
 			if err != nil {
-				return fmt.Errorf("organisation %q: %w", exportOrg, err)
+				return err
 			}
 			var w io.Writer = e.io.Out
 			if output != "" {

@@ -1,0 +1,62 @@
+package demo_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"testing"
+
+	"github.com/isms-dev/isms/internal/app"
+	"github.com/isms-dev/isms/internal/credential"
+	"github.com/isms-dev/isms/internal/dbtest"
+	"github.com/isms-dev/isms/internal/demo"
+	"github.com/isms-dev/isms/internal/isms"
+)
+
+func TestSeed(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
+		ctx := context.Background()
+		svc, err := app.New(db.DB, slog.New(slog.NewTextHandler(io.Discard, nil)), app.Options{Password: credential.Params{Memory: 1024, Time: 1, Threads: 1}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		creds, err := demo.Seed(ctx, svc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		user, err := svc.SignIn(ctx, creds.Email, creds.Password, "127.0.0.1")
+		if err != nil {
+			t.Fatalf("the printed credentials do not sign in: %v", err)
+		}
+		orgs, err := svc.MyOrgs(ctx, app.UserPrincipal(user))
+		if err != nil || len(orgs) != 2 {
+			t.Fatalf("the demo admin sees %d organisations, want the company and its subsidiary (%v)", len(orgs), err)
+		}
+		acc, err := svc.OpenOrg(ctx, app.UserPrincipal(user), creds.OrgSlug)
+		if err != nil || acc.Role != isms.RoleOwner {
+			t.Fatalf("demo admin in %s: %s, %v", creds.OrgSlug, acc.Role, err)
+		}
+		members, _, err := svc.ListMembers(ctx, acc, isms.MemberFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		roles := map[isms.Role]int{}
+		for _, m := range members {
+			roles[m.Role]++
+		}
+		for _, r := range isms.Roles {
+			if roles[r] == 0 {
+				t.Errorf("the demo has no %s: every role should be there to try", r)
+			}
+		}
+		reports, err := svc.VerifyAllChains(ctx, app.OperatorPrincipal("cli:test"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range reports {
+			if !r.OK() {
+				t.Errorf("demo chain %s: %+v", r.Chain, r.Problems)
+			}
+		}
+	})
+}
