@@ -2,9 +2,7 @@ package cli
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -116,40 +114,18 @@ offline, without a database. Exits 0 only when everything is intact.`,
 	return cmd
 }
 
-// verifyFile checks an exported chain: links, hashes and sequence. The
-// records are not in the file, so they cannot be compared.
+// verifyFile checks an exported chain offline.
 func verifyFile(path string) (ledger.Report, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return ledger.Report{}, err
 	}
 	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64*1024), 64<<20)
-	var (
-		v    *ledger.Verifier
-		line int
-	)
-	for sc.Scan() {
-		line++
-		var e ledger.Entry
-		dec := json.NewDecoder(bytes.NewReader(sc.Bytes()))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&e); err != nil {
-			return ledger.Report{}, fmt.Errorf("%s line %d: %w", path, line, err)
-		}
-		if v == nil {
-			v = ledger.NewVerifier(e.Chain)
-		}
-		v.Add(e)
+	r, err := ledger.VerifyExport(f)
+	if err != nil {
+		return r, fmt.Errorf("%s: %w", path, err)
 	}
-	if err := sc.Err(); err != nil {
-		return ledger.Report{}, fmt.Errorf("%s line %d: %w", path, line+1, err)
-	}
-	if v == nil {
-		return ledger.Report{}, errors.New(path + ": no entries")
-	}
-	return v.Report(), nil
+	return r, nil
 }
 
 func (e *environment) printReports(format string, reports []ledger.Report) error {

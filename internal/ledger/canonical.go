@@ -9,8 +9,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"slices"
 	"strconv"
+	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -49,7 +51,7 @@ func decodeJSON(raw []byte) (any, error) {
 	if err := dec.Decode(&v); err != nil {
 		return nil, fmt.Errorf("decode JSON: %w", err)
 	}
-	if dec.More() {
+	if _, err := dec.Token(); err != io.EOF {
 		return nil, fmt.Errorf("decode JSON: trailing data after value")
 	}
 	return v, nil
@@ -170,6 +172,11 @@ func encodeString(buf *bytes.Buffer, s string) error {
 // section 3.2.3 requires; it differs from byte order only for characters
 // beyond U+FFFF against U+E000..U+FFFF.
 func compareUTF16(a, b string) int {
+	if !beyondE000(a) && !beyondE000(b) {
+		// Below U+E000, UTF-8 byte order is code unit order; ledger
+		// keys are column names, so this is the path taken.
+		return strings.Compare(a, b)
+	}
 	ua, ub := utf16.Encode([]rune(a)), utf16.Encode([]rune(b))
 	for i := 0; i < len(ua) && i < len(ub); i++ {
 		if ua[i] != ub[i] {
@@ -177,4 +184,15 @@ func compareUTF16(a, b string) int {
 		}
 	}
 	return len(ua) - len(ub)
+}
+
+// beyondE000 reports whether s holds a character at or above U+E000,
+// whose UTF-8 encoding starts with a byte of 0xEE or more.
+func beyondE000(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0xEE {
+			return true
+		}
+	}
+	return false
 }

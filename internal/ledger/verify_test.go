@@ -61,7 +61,7 @@ func TestEntryEncodingIsPinned(t *testing.T) {
 }
 
 // chain builds n sealed entries about two records.
-func chain(t *testing.T, n int) []Entry {
+func chain(t testing.TB, n int) []Entry {
 	t.Helper()
 	var out []Entry
 	prev := GenesisHash
