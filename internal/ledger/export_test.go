@@ -3,6 +3,9 @@ package ledger
 import (
 	"bytes"
 	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -84,4 +87,54 @@ func FuzzVerifyExport(f *testing.F) {
 			prev = e.Hash
 		}
 	})
+}
+
+// TestDocumentedVerifier runs the independent Python verifier printed in
+// docs/ledger.md on an export, so the documentation cannot drift from the
+// format. It needs python3 and skips without it.
+func TestDocumentedVerifier(t *testing.T) {
+	python, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("python3 not found; the documented verifier was not run")
+	}
+	doc, err := os.ReadFile("../../docs/ledger.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const open = "```python\n"
+	start := bytes.Index(doc, []byte(open))
+	if start < 0 {
+		t.Fatal("docs/ledger.md has no python verifier")
+	}
+	script := doc[start+len(open):]
+	script = script[:bytes.Index(script, []byte("```"))]
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "verify.py"), script, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	es := chain(t, 5)
+	es[1].Content = json.RawMessage(`{"name":"Zoë \u2028 <b>","id":"b","n":2}`)
+	prev := GenesisHash
+	for i := range es {
+		if err := es[i].Seal(prev); err != nil {
+			t.Fatal(err)
+		}
+		prev = es[i].Hash
+	}
+	run := func(name string, export []byte) (string, error) {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, export, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		out, err := exec.Command(python, filepath.Join(dir, "verify.py"), path).CombinedOutput()
+		return string(out), err
+	}
+	good := exportOf(t, es)
+	if out, err := run("good.jsonl", good); err != nil || !strings.HasPrefix(out, "intact head 5 "+es[4].Hash) {
+		t.Errorf("documented verifier on an intact export: %v\n%s", err, out)
+	}
+	bad := bytes.Replace(good, []byte(`"user:u"`), []byte(`"user:x"`), 1)
+	if out, err := run("bad.jsonl", bad); err == nil || !strings.Contains(out, "entry 1: hash mismatch") {
+		t.Errorf("documented verifier on an edited export: %v\n%s", err, out)
+	}
 }
