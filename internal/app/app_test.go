@@ -229,6 +229,17 @@ func TestTokens(t *testing.T) {
 			t.Errorf("admin token of a demoted member acts as %s, want contributor", acc.Role)
 		}
 
+		// A disabled account's tokens stop at once, and work again after.
+		if _, err := e.svc.SetDisabled(ctx, e.op, "admin@acme.example", true); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.svc.AuthenticateToken(ctx, created.Secret); !errors.Is(err, isms.ErrUnauthenticated) {
+			t.Errorf("token of a disabled account: %v", err)
+		}
+		if _, err := e.svc.SetDisabled(ctx, e.op, "admin@acme.example", false); err != nil {
+			t.Fatal(err)
+		}
+
 		// Expired and revoked tokens stop at once.
 		e.clock = e.clock.Add(2 * time.Hour)
 		if _, err := e.svc.AuthenticateToken(ctx, created.Secret); !errors.Is(err, isms.ErrUnauthenticated) {

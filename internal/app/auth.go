@@ -224,6 +224,27 @@ func (s *Service) SetPasswordByOperator(ctx context.Context, p Principal, email,
 	return s.db.DeleteUserSessions(ctx, u.ID, "")
 }
 
+// SetDisabled locks an account out of every organisation at once, or lets
+// it back in, from the command line. A disabled account's sessions end
+// and its tokens stop working; its history stays.
+func (s *Service) SetDisabled(ctx context.Context, p Principal, email string, disabled bool) (isms.User, error) {
+	if p.Operator == "" {
+		return isms.User{}, isms.ErrForbidden
+	}
+	u, _, err := s.db.UserByEmail(ctx, isms.NormalizeEmail(&isms.ValidationError{}, "email", email))
+	if err != nil {
+		return u, err
+	}
+	u.Disabled = disabled
+	if err := s.db.InTx(ctx, p.Actor(), func(tx *store.Tx) error { return tx.UpdateUser(ctx, u) }); err != nil {
+		return u, err
+	}
+	if disabled {
+		return u, s.db.DeleteUserSessions(ctx, u.ID, "")
+	}
+	return u, nil
+}
+
 // SetInstanceAdmin grants or withdraws the right to create organisations.
 func (s *Service) SetInstanceAdmin(ctx context.Context, p Principal, email string, admin bool) (isms.User, error) {
 	if p.Operator == "" {

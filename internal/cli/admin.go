@@ -280,8 +280,35 @@ account keeps its password. Auditors need --expires.`,
 		},
 	}
 	passwd.Flags().BoolVar(&pwStdin, "password-stdin", false, "read the password from standard input")
-	cmd.AddCommand(add, list, passwd)
+	cmd.AddCommand(add, list, passwd, e.disableCmd(true), e.disableCmd(false))
 	return cmd
+}
+
+// disableCmd makes `user disable` (locking an account out of every
+// organisation, for leavers) and `user enable`.
+func (e *environment) disableCmd(disable bool) *cobra.Command {
+	use, short, done := "enable EMAIL", "Let a disabled account sign in again", "enabled"
+	if disable {
+		use, short, done = "disable EMAIL", "Lock an account out of every organisation, ending its sessions and tokens", "disabled"
+	}
+	return &cobra.Command{
+		Use:   use,
+		Short: short,
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			svc, release, err := e.openService(cmd)
+			if err != nil {
+				return err
+			}
+			defer release()
+			u, err := svc.SetDisabled(cmd.Context(), operator(), args[0], disable)
+			if err != nil {
+				return describe(err)
+			}
+			fmt.Fprintf(e.io.Out, "%s %s\n", done, u.Email)
+			return nil
+		},
+	}
 }
 
 func (e *environment) allUsers(cmd *cobra.Command, svc *app.Service) ([]isms.User, error) {
