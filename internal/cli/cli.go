@@ -85,6 +85,7 @@ Settings come from flags, ISMS_* environment variables and an optional TOML file
 		env.tokenCmd(),
 		env.ledgerCmd(),
 		env.backupCmd(),
+		env.frameworkCmd(),
 	)
 	return root
 }

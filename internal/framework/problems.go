@@ -1,0 +1,62 @@
+package framework
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Problem is one thing wrong in a file, with where it is.
+type Problem struct {
+	File    string `json:"file"`
+	Line    int    `json:"line,omitempty"`
+	Field   string `json:"field,omitempty"`
+	Message string `json:"message"`
+}
+
+func (p Problem) String() string {
+	var b strings.Builder
+	b.WriteString(p.File)
+	if p.Line > 0 {
+		fmt.Fprintf(&b, ":%d", p.Line)
+	}
+	b.WriteString(": ")
+	if p.Field != "" {
+		b.WriteString(p.Field + ": ")
+	}
+	b.WriteString(p.Message)
+	return b.String()
+}
+
+// Problems is everything wrong in a file. It is an error, so a parser
+// returns all problems at once and the caller can still tell them apart.
+type Problems []Problem
+
+func (ps Problems) Error() string {
+	const shown = 20
+	lines := make([]string, 0, min(len(ps), shown)+1)
+	for i, p := range ps {
+		if i == shown {
+			lines = append(lines, fmt.Sprintf("… and %d more problems", len(ps)-shown))
+			break
+		}
+		lines = append(lines, p.String())
+	}
+	return strings.Join(lines, "\n")
+}
+
+// collector gathers problems of one file.
+type collector struct {
+	file     string
+	problems Problems
+}
+
+func (c *collector) add(line int, field, format string, args ...any) {
+	c.problems = append(c.problems, Problem{File: c.file, Line: line, Field: field, Message: fmt.Sprintf(format, args...)})
+}
+
+func (c *collector) err() error {
+	if len(c.problems) == 0 {
+		return nil
+	}
+	return c.problems
+}
