@@ -128,4 +128,3 @@ func decodeJSON(c *collector, data []byte, v any) bool {
 	}
 	return false
 }
-
