@@ -30,6 +30,14 @@ func lookup(n *yaml.Node, key string) *yaml.Node {
 	return nil
 }
 
+// lineAt is the line of a field, or of its mapping when it is absent.
+func lineAt(n *yaml.Node, key string) int {
+	if v := lookup(n, key); v != nil {
+		return v.Line
+	}
+	return n.Line
+}
+
 func scalar(n *yaml.Node, key string) string {
 	v := lookup(n, key)
 	if v == nil || v.Kind != yaml.ScalarNode || v.Tag == "!!null" {
@@ -229,7 +237,7 @@ func (r *yamlReader) cisoFramework(n *yaml.Node, path, version, publisher, licen
 		if parentURN := scalar(el, "parent_urn"); parentURN != "" {
 			pid, ok := f.urns[strings.ToLower(parentURN)]
 			if !ok {
-				r.add(el.Line, p+".parent_urn", "%q is not a node listed above", parentURN)
+				r.add(lineAt(el, "parent_urn"), p+".parent_urn", "%q is not a node listed above", parentURN)
 			}
 			it.Parent = pid
 		} else if depth > 1 && depth-2 < len(stack) {
@@ -297,7 +305,7 @@ func (r *yamlReader) cisoMappingSet(n *yaml.Node, path string) *MappingSet {
 		}
 		relation, ok := cisoRelations[rel]
 		if !ok {
-			r.add(el.Line, p+".relationship", "%q is not a relationship; use equal, subset, superset, intersect or not_related", rel)
+			r.add(lineAt(el, "relationship"), p+".relationship", "%q is not a relationship; use equal, subset, superset, intersect or not_related", rel)
 			continue
 		}
 		from, to := strings.ToLower(scalar(el, "source_requirement_urn")), strings.ToLower(scalar(el, "target_requirement_urn"))

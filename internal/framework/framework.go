@@ -153,6 +153,7 @@ type Framework struct {
 	URN string `json:"urn,omitempty" yaml:"-"`
 
 	urns     map[string]string // node URN to item id, while importing
+	lines    map[string]int    // lines of header fields in the file read
 	index    map[string]*Item
 	children map[string][]*Item
 }

@@ -224,12 +224,16 @@ func prose(parts []oscalPart, name string) string {
 			if label := propValue(p.Props, "label"); label != "" {
 				line = label + " " + line
 			}
-			if line != "" {
-				if b.Len() > 0 {
-					b.WriteString("\n")
-				}
-				b.WriteString(strings.Repeat("  ", depth) + line)
+			if line == "" {
+				// A part without prose (a statement that is only its
+				// lettered items) adds no level of indentation.
+				walk(p.Parts, depth)
+				continue
 			}
+			if b.Len() > 0 {
+				b.WriteString("\n")
+			}
+			b.WriteString(strings.Repeat("  ", depth) + line)
 			walk(p.Parts, depth+1)
 		}
 	}

@@ -2,6 +2,7 @@ package framework
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -54,9 +55,11 @@ func (c *collector) add(line int, field, format string, args ...any) {
 	c.problems = append(c.problems, Problem{File: c.file, Line: line, Field: field, Message: fmt.Sprintf(format, args...)})
 }
 
+// err returns the problems in the order of the file, or nil.
 func (c *collector) err() error {
 	if len(c.problems) == 0 {
 		return nil
 	}
+	slices.SortStableFunc(c.problems, func(a, b Problem) int { return a.Line - b.Line })
 	return c.problems
 }

@@ -28,13 +28,13 @@ func itemKindList() string {
 // other frameworks. Mapping targets are checked by a Library.
 func (f *Framework) check(c *collector) {
 	if f.ID != "" && !ValidFrameworkID(f.ID) {
-		c.add(0, "id", "%q is not a valid framework id: use 2–64 lower-case letters, digits, '.' and '-', starting with a letter", f.ID)
+		c.add(f.lines["id"], "id", "%q is not a valid framework id: use 2–64 lower-case letters, digits, '.' and '-', starting with a letter", f.ID)
 	}
 	if f.Kind != "" && !validKind(f.Kind) {
-		c.add(0, "kind", "%q is not a framework kind; use standard, overlay, threats or custom", f.Kind)
+		c.add(f.lines["kind"], "kind", "%q is not a framework kind; use standard, overlay, threats or custom", f.Kind)
 	}
 	if f.Published != "" && !datePattern.MatchString(f.Published) {
-		c.add(0, "published", "%q is not a date in the form YYYY-MM-DD", f.Published)
+		c.add(f.lines["published"], "published", "%q is not a date in the form YYYY-MM-DD", f.Published)
 	}
 	declared := make(map[string]AttributeDef, len(f.Attributes))
 	for _, d := range f.Attributes {

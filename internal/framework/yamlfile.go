@@ -38,7 +38,8 @@ func (r *yamlReader) fields(n *yaml.Node, path string, allowed ...string) map[st
 		r.add(n.Line, path, "must be a mapping of fields, not %s", describeNode(n))
 		return nil
 	}
-	out := make(map[string]*yaml.Node, len(n.Content)/2)
+	out := make(map[string]*yaml.Node, len(n.Content)/2+1)
+	out[selfKey] = n
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		key := k.Value
@@ -88,6 +89,21 @@ func describeNode(n *yaml.Node) string {
 	return fmt.Sprintf("%q", n.Value)
 }
 
+// selfKey holds, in the map fields returns, the mapping node itself, so a
+// missing field is reported at the line of the mapping that lacks it.
+const selfKey = "\x00self"
+
+// lineOf returns the line of a field, or of its mapping when it is absent.
+func lineOf(m map[string]*yaml.Node, key string) int {
+	if n := m[key]; n != nil {
+		return n.Line
+	}
+	if n := m[selfKey]; n != nil {
+		return n.Line
+	}
+	return 0
+}
+
 // text reads a scalar as text. Any plain scalar counts, with its literal
 // spelling, so `id: 4.10` stays "4.10" and `version: 2022` is "2022".
 // multiline allows new lines and tabs, for prose.
@@ -96,11 +112,7 @@ func (r *yamlReader) text(m map[string]*yaml.Node, path, key string, required, m
 	field := join(path, key)
 	if n == nil || (n.Kind == yaml.ScalarNode && n.Tag == "!!null") {
 		if required {
-			line := 0
-			if n != nil {
-				line = n.Line
-			}
-			r.add(line, field, "is required")
+			r.add(lineOf(m, key), field, "is required")
 		}
 		return ""
 	}
@@ -279,6 +291,10 @@ func (r *yamlReader) readFramework(m map[string]*yaml.Node) *Framework {
 		Source:      r.text(m, "", "source", false, true),
 		Licence:     r.text(m, "", "licence", false, false),
 		Revision:    1,
+		lines:       map[string]int{},
+	}
+	for _, k := range []string{"id", "kind", "published"} {
+		f.lines[k] = lineOf(m, k)
 	}
 	if rev, ok := r.integer(m, "", "revision"); ok {
 		f.Revision = rev
@@ -291,7 +307,7 @@ func (r *yamlReader) readFramework(m map[string]*yaml.Node) *Framework {
 	}
 	items := r.list(m, "", "items")
 	if m["items"] == nil {
-		r.add(0, "items", "is required: a framework needs at least one item")
+		r.add(lineOf(m, "items"), "items", "is required: a framework needs at least one item")
 	}
 	if len(items) > maxItems {
 		r.add(m["items"].Line, "items", "holds %d items; the most a file may hold is %d", len(items), maxItems)
