@@ -38,6 +38,7 @@ type Service struct {
 	// dummyHash is checked when an email is unknown, so that a failed
 	// sign-in takes as long whether or not the account exists.
 	dummyHash string
+	libs      libraryCache
 }
 
 // New returns a Service over db.
@@ -57,6 +58,7 @@ func New(db *store.DB, log *slog.Logger, opts Options) (*Service, error) {
 		passwords:   credential.NewHasher(opts.Password, runtime.NumCPU()),
 		sessionIdle: opts.SessionIdle,
 		sessionMax:  opts.SessionMax,
+		libs:        libraryCache{entries: map[string]cachedLibrary{}},
 	}
 	dummy, err := s.passwords.Hash(context.Background(), credential.NewSecret())
 	if err != nil {

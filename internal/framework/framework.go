@@ -309,3 +309,17 @@ func ValidFrameworkID(id string) bool { return frameworkIDPattern.MatchString(id
 func validItemKind(k ItemKind) bool { return slices.Contains(itemKinds, k) }
 func validRelation(r Relation) bool { return slices.Contains(relations, r) }
 func validKind(k Kind) bool         { return slices.Contains(frameworkKinds, k) }
+
+// Retarget gives a framework another id, with its mappings.
+func (f *Framework) Retarget(id string) {
+	old := f.ID
+	f.ID = id
+	for i := range f.Mappings {
+		if f.Mappings[i].From.Framework == old {
+			f.Mappings[i].From.Framework = id
+		}
+		if f.Mappings[i].To.Framework == old {
+			f.Mappings[i].To.Framework = id
+		}
+	}
+}

@@ -236,3 +236,35 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestYAMLRoundTrip writes every built-in framework in the isms format
+// and reads it back unchanged, so a built-in catalog is a working example
+// for users' own files.
+func TestYAMLRoundTrip(t *testing.T) {
+	lib := builtinLib(t)
+	for _, f := range lib.Frameworks() {
+		data, err := WriteYAML(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		file, err := Parse(f.ID+".yaml", data)
+		if err != nil {
+			t.Fatalf("%s: the written YAML does not read back: %v", f.ID, err)
+		}
+		back := file.Frameworks[0]
+		if len(back.Items) != len(f.Items) || len(back.Mappings) != len(f.Mappings) || back.Name != f.Name {
+			t.Errorf("%s: %d items, %d mappings read back from %d, %d", f.ID, len(back.Items), len(back.Mappings), len(f.Items), len(f.Mappings))
+		}
+		for i, it := range f.Items {
+			b := back.Items[i]
+			if b.ID != it.ID || b.Title != it.Title || b.Parent != it.Parent || b.Assessable != it.Assessable ||
+				strings.TrimSpace(b.Description) != strings.TrimSpace(it.Description) || len(b.Attributes) != len(it.Attributes) {
+				t.Errorf("%s item %s differs after the round trip", f.ID, it.ID)
+				break
+			}
+		}
+		if err := lib.Check(f.ID+".yaml", file.Frameworks, nil, true); err != nil {
+			t.Errorf("%s: %v", f.ID, err)
+		}
+	}
+}

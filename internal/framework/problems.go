@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/isms-dev/isms/internal/isms"
 )
 
 // Problem is one thing wrong in a file, with where it is.
@@ -62,4 +64,22 @@ func (c *collector) err() error {
 	}
 	slices.SortStableFunc(c.problems, func(a, b Problem) int { return a.Line - b.Line })
 	return c.problems
+}
+
+// FieldErrors presents the problems as field errors, for the API: the
+// field is the path in the file, the detail starts with the line.
+func (ps Problems) FieldErrors() []isms.FieldError {
+	out := make([]isms.FieldError, len(ps))
+	for i, p := range ps {
+		field := p.Field
+		if field == "" {
+			field = "file"
+		}
+		detail := p.Message
+		if p.Line > 0 {
+			detail = fmt.Sprintf("line %d: %s", p.Line, p.Message)
+		}
+		out[i] = isms.FieldError{Field: field, Detail: detail}
+	}
+	return out
 }

@@ -55,6 +55,16 @@ func (a *API) Register(r *router.Router) {
 	r.Handle("GET", Prefix+"/orgs/{org}/ledger", a.inOrg(a.listLedger))
 	r.Handle("GET", Prefix+"/orgs/{org}/ledger/verify", a.inOrg(a.verifyLedger))
 	r.Handle("GET", Prefix+"/orgs/{org}/ledger/export", a.inOrg(a.exportLedger))
+	r.Handle("GET", Prefix+"/orgs/{org}/frameworks", a.inOrg(a.listFrameworks))
+	r.Handle("GET", Prefix+"/orgs/{org}/frameworks/{id}", a.inOrg(a.getFramework))
+	r.Handle("PATCH", Prefix+"/orgs/{org}/frameworks/{id}", a.inOrg(a.patchFramework))
+	r.Handle("GET", Prefix+"/orgs/{org}/frameworks/{id}/export", a.inOrg(a.exportFramework))
+	r.Handle("GET", Prefix+"/orgs/{org}/frameworks/{id}/items", a.inOrg(a.listItems))
+	r.Handle("GET", Prefix+"/orgs/{org}/frameworks/{id}/items/{item...}", a.inOrg(a.getItem))
+	r.Handle("GET", Prefix+"/orgs/{org}/framework-items", a.inOrg(a.searchItems))
+	r.Handle("GET", Prefix+"/orgs/{org}/framework-imports", a.inOrg(a.listImports))
+	r.Handle("POST", Prefix+"/orgs/{org}/framework-imports", a.inOrg(a.importFrameworks))
+	r.Handle("DELETE", Prefix+"/orgs/{org}/framework-imports/{id}", a.inOrg(a.removeImport))
 }
 
 // NotFound answers requests under the prefix that match no route, so API

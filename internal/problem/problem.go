@@ -7,6 +7,7 @@ package problem
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 
@@ -32,6 +33,13 @@ var Kinds = map[string]string{
 	"method-not-allowed": "The resource exists but does not support this method; the Allow header lists those it does.",
 	"throttled":          "Too many attempts; wait for the number of seconds in Retry-After.",
 	"internal":           "The server failed. The request_id member identifies the failure in the server's log.",
+}
+
+// fieldErrorer is an error that names the fields it is about, such as
+// the problems of an imported framework file.
+type fieldErrorer interface {
+	error
+	FieldErrors() []isms.FieldError
 }
 
 // Problem is an RFC 9457 problem details object.
@@ -60,6 +68,7 @@ func From(err error) Problem {
 		conflict  *isms.ConflictError
 		tooLarge  *http.MaxBytesError
 		invalid   *isms.ValidationError
+		fielded   fieldErrorer
 	)
 	switch {
 	case errors.As(err, &tooLarge):
@@ -67,6 +76,9 @@ func From(err error) Problem {
 			"the request body is larger than "+strconv.FormatInt(tooLarge.Limit, 10)+" bytes")
 	case errors.As(err, &invalid):
 		return New(http.StatusUnprocessableEntity, "invalid-input", invalid.Error(), invalid.Fields...)
+	case errors.As(err, &fielded):
+		fields := fielded.FieldErrors()
+		return New(http.StatusUnprocessableEntity, "invalid-input", fmt.Sprintf("the file has %d problem(s)", len(fields)), fields...)
 	case errors.As(err, &conflict):
 		p := New(http.StatusConflict, "conflict", conflict.Error())
 		if conflict.Field != "" {

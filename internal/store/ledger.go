@@ -21,51 +21,68 @@ import (
 // columns that later migrations add.
 type ledgerTable struct {
 	recordType string
-	// one selects a row by id; all selects every row of a chain, with the
-	// chain's id as $1 (absent for the instance chain).
-	one, all string
-	// instance is true for records that belong to the instance chain.
-	instance bool
-	// chainColumn holds the organisation id that names the chain.
+	// one selects a row by id. orgRows selects the rows of an
+	// organisation's chain, with the organisation's id as $1;
+	// instanceRows the rows of the instance chain. A table without one of
+	// them has no records in that kind of chain.
+	one, orgRows, instanceRows string
+	// chainColumn holds the organisation id that names the chain; a NULL
+	// there, or no chain column, puts the record in the instance chain.
 	chainColumn string
 	// digested columns go into the ledger as their SHA-256 only: the
 	// ledger is handed to auditors and must not carry password hashes,
-	// yet replacing a hash in the table must still be noticed.
+	// and an imported catalog of megabytes need not be copied into it,
+	// yet replacing either in the table must still be noticed.
 	digested []string
 }
 
 // Record types, as they appear in the ledger.
 const (
-	RecordOrganization = "organization"
-	RecordUser         = "user"
-	RecordMember       = "member"
-	RecordAPIToken     = "api_token"
+	RecordOrganization    = "organization"
+	RecordUser            = "user"
+	RecordMember          = "member"
+	RecordAPIToken        = "api_token"
+	RecordFrameworkImport = "framework_import"
+	RecordOrgFramework    = "org_framework"
 )
 
 var ledgerTables = []ledgerTable{
 	{
 		recordType:  RecordOrganization,
 		one:         `SELECT * FROM organizations WHERE id = $1`,
-		all:         `SELECT * FROM organizations WHERE id = $1`,
+		orgRows:     `SELECT * FROM organizations WHERE id = $1`,
 		chainColumn: "id",
 	},
 	{
-		recordType: RecordUser,
-		one:        `SELECT * FROM users WHERE id = $1`,
-		all:        `SELECT * FROM users`,
-		instance:   true,
-		digested:   []string{"password_hash"},
+		recordType:   RecordUser,
+		one:          `SELECT * FROM users WHERE id = $1`,
+		instanceRows: `SELECT * FROM users`,
+		digested:     []string{"password_hash"},
 	},
 	{
 		recordType:  RecordMember,
 		one:         `SELECT * FROM memberships WHERE id = $1`,
-		all:         `SELECT * FROM memberships WHERE org_id = $1`,
+		orgRows:     `SELECT * FROM memberships WHERE org_id = $1`,
 		chainColumn: "org_id",
 	},
 	{
 		recordType:  RecordAPIToken,
 		one:         `SELECT * FROM api_tokens WHERE id = $1`,
-		all:         `SELECT * FROM api_tokens WHERE org_id = $1`,
+		orgRows:     `SELECT * FROM api_tokens WHERE org_id = $1`,
+		chainColumn: "org_id",
+	},
+	{
+		recordType:   RecordFrameworkImport,
+		one:          `SELECT * FROM framework_imports WHERE id = $1`,
+		orgRows:      `SELECT * FROM framework_imports WHERE org_id = $1`,
+		instanceRows: `SELECT * FROM framework_imports WHERE org_id IS NULL`,
+		chainColumn:  "org_id",
+		digested:     []string{"content"},
+	},
+	{
+		recordType:  RecordOrgFramework,
+		one:         `SELECT * FROM org_frameworks WHERE id = $1`,
+		orgRows:     `SELECT * FROM org_frameworks WHERE org_id = $1`,
 		chainColumn: "org_id",
 	},
 }
@@ -162,8 +179,8 @@ func (tx *Tx) record(ctx context.Context, recordType, id, action string) error {
 		return fmt.Errorf("ledger %s %s: %w", recordType, id, isms.ErrNotFound)
 	}
 	chain := ledger.InstanceChain
-	if !t.instance {
-		chain, _ = row[t.chainColumn].(string)
+	if c, ok := row[t.chainColumn].(string); ok && c != "" {
+		chain = c
 	}
 	return tx.appendEntry(ctx, chain, recordType, id, action, row)
 }
@@ -376,15 +393,15 @@ func (db *DB) VerifyChain(ctx context.Context, chain string) (ledger.Report, err
 		current := make(map[ledger.RecordKey][]byte)
 		var types []string
 		for _, t := range ledgerTables {
-			if t.instance != (chain == ledger.InstanceChain) {
+			query, args := t.orgRows, []any{chain}
+			if chain == ledger.InstanceChain {
+				query, args = t.instanceRows, nil
+			}
+			if query == "" {
 				continue
 			}
 			types = append(types, t.recordType)
-			var args []any
-			if !t.instance {
-				args = []any{chain}
-			}
-			rows, err := snapshot(ctx, q, t, t.all, args...)
+			rows, err := snapshot(ctx, q, t, query, args...)
 			if err != nil {
 				return err
 			}
