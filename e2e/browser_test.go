@@ -91,6 +91,37 @@ func TestBrowserSignInAddMemberSignOut(t *testing.T) {
 	}
 	screenshot(t, ctx, "member")
 
+	// The framework library: the standard's tree, a control with its
+	// mappings, and a search across every framework.
+	err = cdp.Do(ctx,
+		cdp.Navigate(s.URL+"/o/helix-ai/frameworks"),
+		cdp.WaitVisible(cdp.CSS("table")),
+		cdp.Click(`//a[text()="ISO/IEC 27001:2022"]`),
+		cdp.WaitVisible(cdp.CSS(".tree")),
+		cdp.Click(`//a[span[text()="A.8.16"]]`),
+		cdp.WaitVisible(cdp.CSS("h1 .cite")),
+	)
+	if err != nil {
+		t.Fatalf("browse ISO/IEC 27001:2022: %v", err)
+	}
+	if h := text(t, ctx, "h1"); !strings.Contains(h, "A.8.16") || !strings.Contains(h, "Monitoring activities") {
+		t.Errorf("control page heading %q", h)
+	}
+	if m := text(t, ctx, "main"); !strings.Contains(m, "AIS-IN-03") || !strings.Contains(m, "implemented by") {
+		t.Errorf("A.8.16 should list the AI security overlay requirement that implements it:\n%s", m)
+	}
+	screenshot(t, ctx, "control")
+	err = cdp.Do(ctx,
+		cdp.Navigate(s.URL+"/o/helix-ai/framework-search?q=model+extraction"),
+		cdp.WaitVisible(cdp.CSS("table")),
+	)
+	if err != nil {
+		t.Fatalf("search: %v", err)
+	}
+	if hits := text(t, ctx, "table"); !strings.Contains(hits, "AIS-MP-01") {
+		t.Errorf("searching for model extraction does not find AIS-MP-01:\n%s", hits)
+	}
+
 	err = cdp.Do(ctx,
 		cdp.Click(`//button[text()="Sign out"]`),
 		cdp.WaitVisible(cdp.ID("email")),

@@ -99,6 +99,27 @@ func (s *Service) Library(ctx context.Context, a Access) (*framework.Library, er
 	return c.lib, err
 }
 
+// InstanceFrameworks lists the built-in frameworks and the instance-wide
+// imports, for operators working without an organisation.
+func (s *Service) InstanceFrameworks(ctx context.Context, p Principal) ([]FrameworkView, *framework.Library, error) {
+	if p.Operator == "" {
+		return nil, nil, isms.ErrForbidden
+	}
+	c, err := s.library(ctx, "")
+	if err != nil {
+		return nil, nil, err
+	}
+	var out []FrameworkView
+	for _, f := range c.lib.Frameworks() {
+		v := FrameworkView{Framework: f, Scope: ScopeBuiltin}
+		if fi, ok := c.origin[f.ID]; ok {
+			v.ImportID, v.Scope = fi.ID, ScopeInstance
+		}
+		out = append(out, v)
+	}
+	return out, c.lib, nil
+}
+
 // enabledByDefault is what an organisation runs until it chooses.
 func enabledByDefault(id string) bool { return id == framework.ISO27001v2022 }
 

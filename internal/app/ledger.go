@@ -154,6 +154,10 @@ func (s *Service) RecordLabels(ctx context.Context, a Access, entries []ledger.E
 			label, _ = content["name"].(string)
 		case store.RecordUser:
 			label, _ = content["email"].(string)
+		case store.RecordFrameworkImport:
+			label, _ = content["file_name"].(string)
+		case store.RecordOrgFramework:
+			label, _ = content["framework_id"].(string)
 		case store.RecordMember:
 			if uid, ok := content["user_id"].(string); ok {
 				if _, seen := emails[uid]; !seen {

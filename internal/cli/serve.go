@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"net"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/isms-dev/isms/internal/app"
 	"github.com/isms-dev/isms/internal/config"
 	"github.com/isms-dev/isms/internal/demo"
+	"github.com/isms-dev/isms/internal/framework"
 	"github.com/isms-dev/isms/internal/server"
 	"github.com/isms-dev/isms/internal/store"
 )
@@ -63,6 +65,16 @@ func (e *environment) serve(ctx context.Context, cfg config.Config, withDemo boo
 	case !st.UpToDate():
 		return fmt.Errorf("%w (version %d, this isms needs %d): back up the database, then run isms migrate", store.ErrSchemaOutdated, st.Current, st.Latest)
 	}
+	// Load the catalogs now, so a broken build fails at start-up, not on
+	// the first page that needs them.
+	start := time.Now()
+	lib, err := framework.Builtin()
+	if err != nil {
+		return err
+	}
+	stats := lib.Stats()
+	log.Info("framework library loaded", "frameworks", stats.Frameworks, "items", stats.Items, "mappings", stats.Mappings,
+		"duration_ms", time.Since(start).Milliseconds())
 	svc, err := app.New(db, log, app.Options{SessionIdle: cfg.SessionIdle, SessionMax: cfg.SessionMax})
 	if err != nil {
 		return err

@@ -6,12 +6,20 @@ package demo
 
 import (
 	"context"
+	_ "embed"
 	"fmt"
 	"time"
 
 	"github.com/isms-dev/isms/internal/app"
 	"github.com/isms-dev/isms/internal/credential"
+	"github.com/isms-dev/isms/internal/framework"
 )
+
+// baseline is the demo company's own engineering baseline, imported as a
+// custom framework.
+//
+//go:embed helix-ml-baseline.yaml
+var baseline []byte
 
 // Actor is how the ledger names the demo seeder.
 const Actor = "system:demo"
@@ -89,6 +97,19 @@ func Seed(ctx context.Context, svc *app.Service) (Credentials, error) {
 		if _, err := svc.AddMember(ctx, subAcc, app.MemberInput{Email: p.email, Role: p.role}); err != nil {
 			return creds, fmt.Errorf("demo subsidiary member %s: %w", p.email, err)
 		}
+	}
+	// The company runs ISO/IEC 42001 and the AI security overlay beside
+	// 27001, and keeps its own engineering baseline in isms.
+	for _, id := range []string{framework.ISO42001, framework.AISecurity} {
+		if _, err := svc.SetFrameworkEnabled(ctx, acc, id, true); err != nil {
+			return creds, fmt.Errorf("demo framework %s: %w", id, err)
+		}
+	}
+	if _, _, err := svc.ImportFrameworks(ctx, acc, app.FrameworkFile{Name: "helix-ml-baseline.yaml", Data: baseline}); err != nil {
+		return creds, fmt.Errorf("demo framework import: %w", err)
+	}
+	if _, err := svc.SetFrameworkEnabled(ctx, acc, "helix-ml-baseline", true); err != nil {
+		return creds, err
 	}
 	if _, err := svc.CreateToken(ctx, acc, app.TokenInput{
 		Name: "ml-platform CI: evidence upload", Role: "contributor", UserEmail: "tomas.ortega@helix-ai.example", ExpiresIn: 90 * 24 * time.Hour,

@@ -49,6 +49,19 @@ func TestSeed(t *testing.T) {
 				t.Errorf("the demo has no %s: every role should be there to try", r)
 			}
 		}
+		views, err := svc.Frameworks(ctx, acc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		runs := map[string]bool{}
+		for _, v := range views {
+			runs[v.ID] = v.Enabled
+		}
+		for _, id := range []string{"iso27001-2022", "iso42001-2023", "ai-security", "helix-ml-baseline"} {
+			if !runs[id] {
+				t.Errorf("the demo organisation does not run %s", id)
+			}
+		}
 		reports, err := svc.VerifyAllChains(ctx, app.OperatorPrincipal("cli:test"))
 		if err != nil {
 			t.Fatal(err)

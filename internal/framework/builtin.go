@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -52,12 +53,29 @@ func (l *Library) Stats() LoadStats {
 	return s
 }
 
+// builtinOrder is the order people meet the catalogs in: the standards,
+// the overlay, then the threat libraries. Data files not listed follow in
+// name order.
+var builtinOrder = []string{"iso27001-2022.yaml", "iso27001-2013.yaml", "iso42001-2023.yaml", "ai-security.yaml",
+	"ATLAS.yaml", "owasp-ml-top10-2023.yaml", "owasp-llm-top10-2025.yaml", "infosec-threats.yaml"}
+
 func loadBuiltin(fsys fs.FS) (*Library, error) {
 	names, err := fs.Glob(fsys, "data/*.yaml")
 	if err != nil {
 		return nil, err
 	}
-	sort.Strings(names)
+	rank := func(name string) int {
+		if i := slices.Index(builtinOrder, path.Base(name)); i >= 0 {
+			return i
+		}
+		return len(builtinOrder)
+	}
+	sort.SliceStable(names, func(i, j int) bool {
+		if rank(names[i]) != rank(names[j]) {
+			return rank(names[i]) < rank(names[j])
+		}
+		return names[i] < names[j]
+	})
 	var (
 		fws  []*Framework
 		sets []*MappingSet

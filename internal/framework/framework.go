@@ -323,3 +323,14 @@ func (f *Framework) Retarget(id string) {
 		}
 	}
 }
+
+// AttributeTitle returns the title declared for an attribute key, or the
+// key.
+func (f *Framework) AttributeTitle(key string) string {
+	for _, d := range f.Attributes {
+		if d.Key == key && d.Title != "" {
+			return d.Title
+		}
+	}
+	return key
+}

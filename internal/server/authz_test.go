@@ -1,10 +1,12 @@
 package server_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"log/slog"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -47,12 +49,16 @@ type rule struct {
 
 type call struct {
 	method, path, body string
+	contentType        string
 	form               url.Values
+	// file, with form, makes a multipart upload of a field named file.
+	file string
 }
 
 var (
 	allRoles  = isms.Roles
 	managers  = []isms.Role{isms.RoleOwner, isms.RoleAdmin}
+	writers   = []isms.Role{isms.RoleOwner, isms.RoleAdmin, isms.RoleISMSManager}
 	orgRoutes = func(roles []isms.Role, deny, ok int, build func(f *fixture, c *principal) call) rule {
 		return rule{roles: roles, orgScoped: true, deny: deny, ok: ok, build: build}
 	}
@@ -144,6 +150,51 @@ var policy = map[string]rule{
 	"GET /o/{org}/history/{type}/{id}": orgRoutes(allRoles, 0, 200, func(f *fixture, _ *principal) call {
 		return call{method: "GET", path: "/o/acme/history/organization/" + f.orgID}
 	}),
+
+	"GET /api/v1/orgs/{org}/frameworks":                      orgRoutes(allRoles, 0, 200, get("/api/v1/orgs/acme/frameworks")),
+	"GET /api/v1/orgs/{org}/frameworks/{id}":                 orgRoutes(allRoles, 0, 200, get("/api/v1/orgs/acme/frameworks/iso42001-2023")),
+	"PATCH /api/v1/orgs/{org}/frameworks/{id}":               orgRoutes(writers, 403, 200, jsonCall("PATCH", "/api/v1/orgs/acme/frameworks/iso42001-2023", `{"enabled":true}`)),
+	"GET /api/v1/orgs/{org}/frameworks/{id}/export":          orgRoutes(allRoles, 0, 200, get("/api/v1/orgs/acme/frameworks/ai-security/export?format=oscal")),
+	"GET /api/v1/orgs/{org}/frameworks/{id}/items":           orgRoutes(allRoles, 0, 200, get("/api/v1/orgs/acme/frameworks/iso27001-2022/items?kind=control")),
+	"GET /api/v1/orgs/{org}/frameworks/{id}/items/{item...}": orgRoutes(allRoles, 0, 200, get("/api/v1/orgs/acme/frameworks/owasp-llm-top10-2025/items/LLM01:2025")),
+	"GET /api/v1/orgs/{org}/framework-items":                 orgRoutes(allRoles, 0, 200, get("/api/v1/orgs/acme/framework-items?q=poisoning")),
+	"GET /api/v1/orgs/{org}/framework-imports":               orgRoutes(allRoles, 0, 200, get("/api/v1/orgs/acme/framework-imports")),
+	"POST /api/v1/orgs/{org}/framework-imports": orgRoutes(writers, 403, 201, func(f *fixture, _ *principal) call {
+		return call{method: "POST", path: "/api/v1/orgs/acme/framework-imports?name=x.yaml", body: customFramework(f.unique()), contentType: "application/yaml"}
+	}),
+	"DELETE /api/v1/orgs/{org}/framework-imports/{id}": orgRoutes(writers, 403, 204, func(f *fixture, _ *principal) call {
+		return call{method: "DELETE", path: "/api/v1/orgs/acme/framework-imports/" + f.frameworkImport()}
+	}),
+	"GET /o/{org}/frameworks": orgRoutes(allRoles, 0, 200, get("/o/acme/frameworks")),
+	"POST /o/{org}/frameworks": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		return call{method: "POST", path: "/o/acme/frameworks", form: url.Values{}, file: customFramework(f.unique())}
+	}),
+	"GET /o/{org}/frameworks/{id}": orgRoutes(allRoles, 0, 200, get("/o/acme/frameworks/mitre-atlas")),
+	"POST /o/{org}/frameworks/{id}/enabled": orgRoutes(writers, 403, 303, func(*fixture, *principal) call {
+		return formCall("/o/acme/frameworks/ai-security/enabled", "enabled", "true")
+	}),
+	"GET /o/{org}/frameworks/{id}/export":          orgRoutes(allRoles, 0, 200, get("/o/acme/frameworks/iso27001-2013/export?format=yaml")),
+	"GET /o/{org}/frameworks/{id}/items/{item...}": orgRoutes(allRoles, 0, 200, get("/o/acme/frameworks/iso27001-2022/items/A.8.16")),
+	"POST /o/{org}/framework-imports/{id}/remove": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		return formCall("/o/acme/framework-imports/" + f.frameworkImport() + "/remove")
+	}),
+	"GET /o/{org}/framework-search": orgRoutes(allRoles, 0, 200, get("/o/acme/framework-search?q=extraction")),
+}
+
+// customFramework is a small framework file with a fresh id.
+func customFramework(n string) string {
+	return "format: isms-framework/1\nid: own-" + n + "\nname: Own " + n + "\nversion: '1'\nkind: custom\nitems:\n" +
+		"  - id: C-1\n    kind: control\n    title: One\nmappings:\n  - from: C-1\n    to: iso27001-2022:A.5.1\n    relation: implements\n"
+}
+
+// frameworkImport imports a framework for a call to remove.
+func (f *fixture) frameworkImport() string {
+	f.t.Helper()
+	fi, _, err := f.svc.ImportFrameworks(context.Background(), f.op, app.FrameworkFile{Name: "x.yaml", Data: []byte(customFramework(f.unique()))})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return fi.ID
 }
 
 func jsonCall(method, path, body string) func(*fixture, *principal) call {
@@ -373,6 +424,9 @@ func (f *fixture) do(t *testing.T, c *principal, req call) (int, string) {
 		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	} else if req.body != "" {
 		r.Header.Set("Content-Type", "application/json")
+		if req.contentType != "" {
+			r.Header.Set("Content-Type", req.contentType)
+		}
 	}
 	if !c.nobody {
 		if strings.HasPrefix(req.path, "/api/") {
@@ -385,8 +439,9 @@ func (f *fixture) do(t *testing.T, c *principal, req call) (int, string) {
 			r.AddCookie(&http.Cookie{Name: "isms_session", Value: secret})
 			if req.form != nil {
 				req.form.Set("csrf", sess.CSRFToken)
-				r = httptest.NewRequest(req.method, req.path, strings.NewReader(req.form.Encode()))
-				r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				body, contentType := encodeForm(t, req)
+				r = httptest.NewRequest(req.method, req.path, body)
+				r.Header.Set("Content-Type", contentType)
 				r.AddCookie(&http.Cookie{Name: "isms_session", Value: secret})
 			}
 		}
@@ -394,6 +449,30 @@ func (f *fixture) do(t *testing.T, c *principal, req call) (int, string) {
 	rec := httptest.NewRecorder()
 	f.srv.ServeHTTP(rec, r)
 	return rec.Code, rec.Body.String()
+}
+
+// encodeForm encodes a form, as a multipart upload when it has a file.
+func encodeForm(t *testing.T, req call) (io.Reader, string) {
+	t.Helper()
+	if req.file == "" {
+		return strings.NewReader(req.form.Encode()), "application/x-www-form-urlencoded"
+	}
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	for k, vs := range req.form {
+		for _, v := range vs {
+			_ = mw.WriteField(k, v)
+		}
+	}
+	fw, err := mw.CreateFormFile("file", "upload.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = fw.Write([]byte(req.file))
+	if err := mw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return &buf, mw.FormDataContentType()
 }
 
 func truncate(s string) string {

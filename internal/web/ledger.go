@@ -20,7 +20,7 @@ type ledgerPage struct {
 	Types   []string
 }
 
-var recordTypes = []string{"organization", "member", "api_token"}
+var recordTypes = []string{"organization", "member", "api_token", "framework_import", "org_framework"}
 
 func (u *UI) ledgerPage(q *request) error {
 	query := q.r.URL.Query()

@@ -105,6 +105,7 @@ func navigation(org *isms.Organization) []navGroup {
 	base := "/o/" + org.Slug + "/"
 	return []navGroup{
 		{Items: []navItem{{"overview", "Overview", base}}},
+		{Label: "Library", Items: []navItem{{"frameworks", "Frameworks", base + "frameworks"}}},
 		{Label: "Assurance", Items: []navItem{{"ledger", "Change ledger", base + "ledger"}}},
 		{Label: "Settings", Items: []navItem{
 			{"members", "Members", base + "members"},
@@ -206,10 +207,12 @@ func shortHash(h string) string {
 
 // recordTypeLabels names the ledger's record types for people.
 var recordTypeLabels = map[string]string{
-	"organization": "Organisation",
-	"user":         "Account",
-	"member":       "Member",
-	"api_token":    "API token",
+	"organization":     "Organisation",
+	"user":             "Account",
+	"member":           "Member",
+	"api_token":        "API token",
+	"framework_import": "Framework import",
+	"org_framework":    "Framework choice",
 }
 
 type errorPage struct {

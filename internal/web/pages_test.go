@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/isms-dev/isms/internal/app"
+	"github.com/isms-dev/isms/internal/framework"
 	"github.com/isms-dev/isms/internal/isms"
 	"github.com/isms-dev/isms/internal/ledger"
 	"github.com/isms-dev/isms/internal/store"
@@ -43,7 +44,24 @@ func TestEveryTemplateRenders(t *testing.T) {
 	report := ledger.Report{Chain: "o1", Entries: 3, HeadSeq: 3, HeadHash: strings.Repeat("a", 64), Records: 2,
 		Problems: []ledger.Problem{{Kind: ledger.ProblemModified, Seq: 2, RecordType: "member", RecordID: "m1", Detail: "fields role changed"}}}
 
+	fw := &framework.Framework{ID: "acme", Name: "Acme controls", Version: "1", Kind: framework.KindCustom, Licence: "internal",
+		Items: []*framework.Item{{ID: "G", Kind: framework.ItemSection, Title: "Group"}, {ID: "G-1", Parent: "G", Kind: framework.ItemControl, Title: "One", Assessable: true,
+			Description: "d", Guidance: "g", Attributes: []framework.Attribute{{Key: "priority", Values: []string{"high"}}}}}}
+	view := app.FrameworkView{Framework: fw, Enabled: true, Scope: app.ScopeOrg, ImportID: "i1"}
+	threats := app.FrameworkView{Framework: &framework.Framework{ID: "t", Name: "Threats", Kind: framework.KindThreats}, Scope: app.ScopeBuiltin}
+	leaf := treeNode{Item: fw.Items[1], Link: "/x"}
+	tree := []treeNode{{Item: fw.Items[0], Link: "/g", Children: []treeNode{leaf}}}
+	hits := []searchHit{{Framework: fw, Item: fw.Items[1], Link: "/x"}}
 	samples := map[string][]basePage{
+		"frameworks": {&frameworksPage{Page: frame("Frameworks"), Run: []app.FrameworkView{view}, Threats: []app.FrameworkView{threats},
+			Imports:  []store.FrameworkImport{{ID: "i1", OrgID: "o1", FileName: "a.yaml", SourceFormat: "isms", FrameworkIDs: []string{"acme"}}, {ID: "i2", FileName: "b.json"}},
+			Problems: []framework.Problem{{File: "a.yaml", Line: 3, Field: "id", Message: "bad"}}, Checked: "a.yaml", ImportErr: "no"}, &frameworksPage{Page: frame("Frameworks")}},
+		"framework": {&frameworkPage{Page: frame("Acme"), Framework: view, Tree: tree, Counts: []kindCount{{framework.ItemControl, 1}}},
+			&frameworkPage{Page: frame("Acme"), Framework: view, Query: "one", Hits: hits}},
+		"item": {&itemPage{Page: frame("G-1"), Framework: view, Item: fw.Items[1], Ancestors: tree[:1], Children: []treeNode{leaf},
+			Mappings: []mappingGroup{{Relation: "implements", Framework: fw, Open: true, Rows: []mappingRow{{Relation: "implements", Framework: fw, Item: fw.Items[0], Link: "/g", Note: "n"}}}}},
+			&itemPage{Page: frame("G"), Framework: view, Item: fw.Items[0]}},
+		"search":   {&searchPage{Page: frame("Search"), Query: "one", Hits: hits}, &searchPage{Page: frame("Search")}},
 		"login":    {&loginPage{Page: Page{Bare: true}, Error: "wrong", Email: "a@b.example", Next: "/"}, &loginPage{Page: Page{Bare: true}}},
 		"error":    {&errorPage{Page: Page{Bare: true}, Status: 404, StatusText: "Not Found", Message: "gone", RequestID: "r1"}},
 		"orgs":     {&orgsPage{Page: frame("Organisations"), Errors: map[string]string{"slug": "taken"}}, &orgsPage{Page: Page{User: &user}}},

@@ -82,6 +82,14 @@ func (u *UI) Register(r *router.Router) {
 	r.Handle("GET", "/o/{org}/ledger/verify", u.inOrg(u.verifyPage))
 	r.Handle("GET", "/o/{org}/ledger/export", u.inOrg(u.exportLedger))
 	r.Handle("GET", "/o/{org}/history/{type}/{id}", u.inOrg(u.historyPage))
+	r.Handle("GET", "/o/{org}/frameworks", u.inOrg(u.frameworksPage))
+	r.Handle("POST", "/o/{org}/frameworks", u.inOrg(u.importFramework))
+	r.Handle("GET", "/o/{org}/frameworks/{id}", u.inOrg(u.frameworkPage))
+	r.Handle("POST", "/o/{org}/frameworks/{id}/enabled", u.inOrg(u.setFrameworkEnabled))
+	r.Handle("GET", "/o/{org}/frameworks/{id}/export", u.inOrg(u.exportFramework))
+	r.Handle("GET", "/o/{org}/frameworks/{id}/items/{item...}", u.inOrg(u.itemPage))
+	r.Handle("POST", "/o/{org}/framework-imports/{id}/remove", u.inOrg(u.removeFrameworkImport))
+	r.Handle("GET", "/o/{org}/framework-search", u.inOrg(u.searchPage))
 }
 
 // request is what a signed-in handler knows about the request.
@@ -106,6 +114,9 @@ func (u *UI) guard(h http.Handler) http.Handler {
 func (u *UI) signedIn(h sessionHandler) http.Handler {
 	return u.guard(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		q := &request{w: w, r: r}
+		if r.Method == http.MethodPost {
+			r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+		}
 		err := u.resume(q)
 		if err == nil && r.Method == http.MethodPost {
 			err = u.checkCSRF(q)
