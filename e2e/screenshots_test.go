@@ -59,6 +59,10 @@ func TestScreenshots(t *testing.T) {
 		{"ledger", "/o/helix-ai/ledger", "table"},
 		{"verify", "/o/helix-ai/ledger/verify", ".alert"},
 		{"settings", "/o/helix-ai/settings", ".facts"},
+		{"frameworks", "/o/helix-ai/frameworks", "table"},
+		{"framework", "/o/helix-ai/frameworks/iso27001-2022", ".tree"},
+		{"item", "/o/helix-ai/frameworks/ai-security/items/AIS-MP-01", "h1"},
+		{"atlas", "/o/helix-ai/frameworks/mitre-atlas/items/AML.T0024", "h1"},
 		{"orgs", "/orgs", "table"},
 	}
 	for _, width := range []struct {
