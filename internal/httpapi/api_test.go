@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/isms-dev/isms/internal/dbtest"
+	"github.com/isms-dev/isms/internal/framework"
 	"github.com/isms-dev/isms/internal/isms"
 	"github.com/isms-dev/isms/internal/ledger"
 	"github.com/isms-dev/isms/internal/problem"
@@ -33,6 +34,14 @@ func TestBadInput(t *testing.T) {
 		}
 		get := func(token, path string) request { return request{method: "GET", path: path, token: token} }
 		valid := memberBody("new@example.com", "viewer")
+		const fws = "/orgs/acme/frameworks"
+		patchFw := func(token, id, body string) request {
+			return request{method: "PATCH", path: fws + "/" + id, token: token, body: body}
+		}
+		importFile := func(token, query, contentType, body string) request {
+			return request{method: "POST", path: "/orgs/acme/framework-imports" + query, token: token, contentType: contentType, body: body}
+		}
+		custom, broken := testFile(t, "custom.yaml"), testFile(t, "broken.yaml")
 
 		tests := []struct {
 			name   string
@@ -151,6 +160,80 @@ func TestBadInput(t *testing.T) {
 			{"NUL in a slug", get(viewer, "/orgs/%00/members"), 404, ""},
 			{"slug that cannot exist", get(viewer, "/orgs/ACME/members"), 404, ""},
 
+			// Frameworks.
+			{"unknown framework", get(viewer, fws+"/no-such-framework"), 404, ""},
+			{"unknown framework, items", get(viewer, fws+"/no-such-framework/items"), 404, ""},
+			{"unknown framework, item", get(viewer, fws+"/no-such-framework/items/A.5.1"), 404, ""},
+			{"unknown framework, export", get(viewer, fws+"/no-such-framework/export?format=yaml"), 404, ""},
+			{"unknown framework, switched on", patchFw(owner, "no-such-framework", `{"enabled": true}`), 404, ""},
+			{"framework id in capitals", get(viewer, fws+"/ISO27001-2022"), 404, ""},
+			{"unknown item", get(viewer, fws+"/iso27001-2022/items/A.9.99"), 404, ""},
+			{"item of another framework", get(viewer, fws+"/iso27001-2013/items/A.5.37"), 404, ""},
+			{"item id in other case", get(viewer, fws+"/owasp-llm-top10-2025/items/llm01:2025"), 404, ""},
+			{"NUL in an item id", get(viewer, fws+"/iso27001-2022/items/A.5%00"), 404, ""},
+			{"framework of another organisation's token", get(f.otherToken, fws+"/iso27001-2022"), 404, ""},
+			{"viewer switches a framework on", patchFw(viewer, "iso42001-2023", `{"enabled": true}`), 403, ""},
+			{"viewer switches the default off", patchFw(viewer, "iso27001-2022", `{"enabled": false}`), 403, ""},
+			{"viewer switches an unknown framework on", patchFw(viewer, "no-such-framework", `{"enabled": true}`), 403, ""},
+			{"threat library switched on", patchFw(owner, "mitre-atlas", `{"enabled": true}`), 422, "enabled"},
+			{"threat library switched off", patchFw(admin, "owasp-llm-top10-2025", `{"enabled": false}`), 422, "enabled"},
+			{"framework patch without enabled", patchFw(owner, "iso42001-2023", `{}`), 422, "enabled"},
+			{"framework patch with null", patchFw(owner, "iso42001-2023", `{"enabled": null}`), 422, "enabled"},
+			{"framework patch, wrong type", patchFw(owner, "iso42001-2023", `{"enabled": "true"}`), 400, "enabled"},
+			{"framework patch, unknown field", patchFw(owner, "iso42001-2023", `{"enabled": true, "name": "Mine"}`), 400, "name"},
+			{"framework patch, wrong Content-Type", request{method: "PATCH", path: fws + "/iso42001-2023", token: owner, body: `{"enabled": true}`, contentType: "text/plain"}, 415, ""},
+			{"framework patch, oversized", patchFw(owner, "iso42001-2023", `{"enabled": true}`+strings.Repeat(" ", maxBody)), 413, ""},
+			{"bad kind filter", get(viewer, fws+"?kind=regulation"), 422, "kind"},
+			{"kind filter in capitals", get(viewer, fws+"?kind=Threats"), 422, "kind"},
+			{"bad enabled filter", get(viewer, fws+"?enabled=yes-please"), 400, "enabled"},
+			{"unknown query parameter on frameworks", get(viewer, fws+"?scope=org"), 400, "scope"},
+			{"bad cursor on frameworks", get(viewer, fws+"?cursor=LTE"), 422, "cursor"},
+			{"cursor that is not a number", get(viewer, fws+"?cursor=eA"), 422, "cursor"},
+			{"bad item kind filter", get(viewer, fws+"/iso27001-2022/items?kind=widget"), 422, "kind"},
+			{"bad assessable filter", get(viewer, fws+"/iso27001-2022/items?assessable=2"), 400, "assessable"},
+			{"unknown query parameter on items", get(viewer, fws+"/iso27001-2022/items?title=Policies"), 400, "title"},
+			{"bad export format", get(viewer, fws+"/iso27001-2022/export?format=pdf"), 422, "format"},
+			{"export format json", get(viewer, fws+"/iso27001-2022/export?format=json"), 422, "format"},
+			{"unknown query parameter on export", get(viewer, fws+"/iso27001-2022/export?download=1"), 400, "download"},
+
+			// Search.
+			{"empty search", get(viewer, "/orgs/acme/framework-items?q="), 422, "q"},
+			{"blank search", get(viewer, "/orgs/acme/framework-items?q=%20%20"), 422, "q"},
+			{"search without q", get(viewer, "/orgs/acme/framework-items?framework=iso27001-2022"), 422, "q"},
+			{"search in an unknown framework", get(viewer, "/orgs/acme/framework-items?q=access&framework=no-such-framework"), 422, "framework"},
+			{"search with a cursor", get(viewer, "/orgs/acme/framework-items?q=access&cursor=MQ"), 400, "cursor"},
+			{"search limit not a number", get(viewer, "/orgs/acme/framework-items?q=access&limit=all"), 400, "limit"},
+
+			// Framework imports.
+			{"import with problems", importFile(owner, "?name=broken.yaml", "application/yaml", broken), 422, "items[2].parent"},
+			{"dry run with problems", importFile(viewer, "?name=broken.yaml&dry_run=true", "application/yaml", broken), 422, "items[2].kind"},
+			{"import that is not YAML", importFile(owner, "", "application/yaml", "format: [\n"), 422, "file"},
+			{"import of an empty file", importFile(owner, "", "application/yaml", "\n"), 422, "file"},
+			{"import of a YAML list", importFile(owner, "", "text/yaml", "- a\n- b\n"), 422, "file"},
+			{"import of unknown format", importFile(owner, "", "application/yaml", "format: isms-framework/9\n"), 422, "format"},
+			{"import of broken JSON", importFile(owner, "", "application/json", `{"catalog": `), 422, "file"},
+			{"import taking a built-in id", importFile(owner, "?id=iso27001-2022", "application/yaml", custom), 422, "id"},
+			{"import under an invalid id", importFile(owner, "?id=Acme_Controls", "application/yaml", custom), 422, "id"},
+			{"import with an id for three frameworks", importFile(owner, "?id=acme", "application/yaml", testFile(t, "ciso-library.yaml")), 422, "id"},
+			{"import mapping to an unknown framework", importFile(owner, "", "application/yaml", strings.Replace(custom, "ai-security:AIS-AC-02", "no-such-framework:X", 1)), 422, "mappings[1].to"},
+			{"viewer imports", importFile(viewer, "?name=custom.yaml", "application/yaml", custom), 403, ""},
+			{"import as XML", importFile(owner, "", "application/xml", custom), 415, ""},
+			{"import as a form", importFile(owner, "", "application/x-www-form-urlencoded", custom), 415, ""},
+			{"import without Content-Type", importFile(owner, "", "", ""), 415, ""},
+			{"import with a malformed Content-Type", importFile(owner, "", "application/yaml; charset", custom), 415, ""},
+			{"oversized import", importFile(owner, "", "application/yaml", strings.Repeat("#", framework.MaxFileSize+1)), 413, ""},
+			{"import with a long file name", importFile(owner, "?name="+strings.Repeat("n", 256), "application/yaml", custom), 422, "name"},
+			{"import with a new line in the file name", importFile(owner, "?name=a%0Ab.yaml", "application/yaml", custom), 422, "name"},
+			{"import with a bad dry_run", importFile(owner, "?dry_run=maybe", "application/yaml", custom), 400, "dry_run"},
+			{"import with an unknown query parameter", importFile(owner, "?scope=instance", "application/yaml", custom), 400, "scope"},
+			{"import to an unknown organisation", request{method: "POST", path: "/orgs/no-such-org/framework-imports", token: owner, contentType: "application/yaml", body: custom}, 404, ""},
+			{"import with another organisation's token", request{method: "POST", path: "/orgs/acme/framework-imports", token: f.otherToken, contentType: "application/yaml", body: custom}, 404, ""},
+			{"import without a token", importFile("", "", "application/yaml", custom), 401, ""},
+			{"unknown import removed", request{method: "DELETE", path: "/orgs/acme/framework-imports/01890000-0000-7000-8000-000000000000", token: owner}, 404, ""},
+			{"import id that is not one", request{method: "DELETE", path: "/orgs/acme/framework-imports/custom.yaml", token: owner}, 404, ""},
+			{"viewer removes an import", request{method: "DELETE", path: "/orgs/acme/framework-imports/01890000-0000-7000-8000-000000000000", token: viewer}, 403, ""},
+			{"bad cursor on imports", get(viewer, "/orgs/acme/framework-imports?cursor=***"), 422, "cursor"},
+
 			// Records.
 			{"unknown member", get(viewer, "/orgs/acme/members/01890000-0000-7000-8000-000000000000"), 404, ""},
 			{"unknown token", get(viewer, "/orgs/acme/tokens/nope"), 404, ""},
@@ -229,6 +312,81 @@ func TestRefusedWritesLeaveNoTrace(t *testing.T) {
 	}
 }
 
+// TestFailedImportsLeaveNoTrace checks that framework imports and
+// removals that fail leave the imports, the library and the ledger as they
+// were: a file is imported whole or not at all.
+func TestFailedImportsLeaveNoTrace(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
+		f := newFixture(t, fixtureOptions{dialect: db.Dialect(), maxBody: 1024})
+		owner := f.ownerToken
+		post := func(token, query, contentType, body string) request {
+			return request{method: "POST", path: "/orgs/acme/framework-imports" + query, token: token, contentType: contentType, body: body}
+		}
+		custom, ciso := testFile(t, "custom.yaml"), testFile(t, "ciso-library.yaml")
+		var first importJSON
+		f.ok(t, post(owner, "?name=custom.yaml", "application/yaml", custom), http.StatusCreated, &first)
+		var mapped importJSON
+		f.ok(t, post(owner, "?name=map.yaml", "application/yaml", mappingsFile), http.StatusCreated, &mapped)
+		f.ok(t, post(owner, "?name=ciso-library.yaml", "text/yaml", ciso), http.StatusCreated, nil)
+
+		// What the API shows, besides what f.state reads directly.
+		snapshot := func() (imports, frameworks string, head verifyJSON) {
+			t.Helper()
+			imports = string(f.ok(t, request{method: "GET", path: "/orgs/acme/framework-imports", token: owner}, http.StatusOK, nil).body)
+			frameworks = string(f.ok(t, request{method: "GET", path: "/orgs/acme/frameworks?limit=200", token: owner}, http.StatusOK, nil).body)
+			f.ok(t, request{method: "GET", path: "/orgs/acme/ledger/verify", token: owner}, http.StatusOK, &head)
+			return imports, frameworks, head
+		}
+		beforeImports, beforeFrameworks, beforeHead := snapshot()
+		before := f.state(t)
+
+		// broken.yaml with its problems fixed except one: a mapping to an
+		// item that does not exist, found only when the library checks it.
+		almost := strings.NewReplacer("id: Acme Controls", "id: acme-controls", "colour: blue\n", "", "parent: A-9", "parent: A-1",
+			"kind: widget", "kind: control", "priority: [urgent]", "priority: [high]", "      owner: [me]\n", "",
+			"  - id: A-3\n    kind: control\n", "  - id: A-3\n    kind: control\n    title: Third\n",
+			"  - id: A-1\n    kind: control\n    title: Again\n", "", "from: A-7", "from: A-2", "relation: fixes", "relation: related",
+			"to: nowhere:X", "to: iso27001-2022:A.5.1").Replace(testFile(t, "broken.yaml"))
+		for _, req := range []request{
+			post(owner, "?name=broken.yaml", "application/yaml", testFile(t, "broken.yaml")),
+			post(owner, "?name=almost.yaml", "application/yaml", almost),
+			post(owner, "?name=custom.yaml", "application/yaml", custom),
+			post(owner, "?id=acme-ai-controls", "application/yaml", ciso),
+			post(owner, "?id=Acme", "application/yaml", custom),
+			post(owner, "?name=ciso-library.yaml", "text/yaml", ciso),
+			post(f.viewerToken, "?id=viewer-copy", "application/yaml", custom),
+			post(owner, "?id=xml-copy", "application/xml", custom),
+			post(owner, "?id=big-copy", "application/yaml", custom+strings.Repeat("#", framework.MaxFileSize)),
+			{method: "DELETE", path: "/orgs/acme/framework-imports/" + first.ID, token: owner},
+			{method: "DELETE", path: "/orgs/acme/framework-imports/" + mapped.ID, token: f.viewerToken},
+			{method: "PATCH", path: "/orgs/acme/frameworks/acme-ai-controls", token: f.viewerToken, body: `{"enabled": true}`},
+			{method: "PATCH", path: "/orgs/acme/frameworks/infosec-threats", token: owner, body: `{"enabled": true}`},
+		} {
+			res := f.do(t, req)
+			if res.status < 400 {
+				t.Errorf("%s %s: status %d, want a refusal", req.method, req.path, res.status)
+			}
+		}
+		// A dry run, valid or not, stores nothing either.
+		f.ok(t, post(owner, "?id=dry-copy&dry_run=true", "application/yaml", custom), http.StatusOK, nil)
+		f.do(t, post(owner, "?dry_run=true", "application/yaml", almost))
+
+		afterImports, afterFrameworks, afterHead := snapshot()
+		if afterImports != beforeImports {
+			t.Errorf("GET framework-imports changed:\nbefore %s\nafter  %s", beforeImports, afterImports)
+		}
+		if afterFrameworks != beforeFrameworks {
+			t.Error("GET frameworks changed")
+		}
+		if afterHead.HeadSeq != beforeHead.HeadSeq || afterHead.HeadHash != beforeHead.HeadHash || !afterHead.OK {
+			t.Errorf("the ledger moved or broke: before %+v, after %+v", beforeHead, afterHead)
+		}
+		if after := f.state(t); after != before {
+			t.Errorf("failed imports changed the database:\nbefore %+v\nafter  %+v", before, after)
+		}
+	})
+}
+
 // TestPagination walks lists page by page along next_cursor and checks
 // that every item comes exactly once, in order.
 func TestPagination(t *testing.T) {
@@ -303,6 +461,70 @@ func TestPagination(t *testing.T) {
 			slices.Reverse(want) // the list is newest first
 			got := walk(t, f, "/orgs/acme/ledger?limit=4", 4, func(e ledger.Entry) string { return e.Hash })
 			if !slices.Equal(got, want) {
+				t.Errorf("pages gave\n%v\nwant\n%v", got, want)
+			}
+		})
+
+		t.Run("frameworks", func(t *testing.T) {
+			views, err := f.svc.Frameworks(ctx, f.operator)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want, threats []string
+			for _, v := range views {
+				want = append(want, v.ID)
+				if v.Kind == framework.KindThreats {
+					threats = append(threats, v.ID)
+				}
+			}
+			got := walk(t, f, "/orgs/acme/frameworks?limit=3", 3, func(fw frameworkJSON) string { return fw.ID })
+			if len(want) <= 3 || !slices.Equal(got, want) {
+				t.Errorf("pages gave\n%v\nwant\n%v", got, want)
+			}
+			got = walk(t, f, "/orgs/acme/frameworks?kind=threats&limit=2", 2, func(fw frameworkJSON) string { return fw.ID })
+			if !slices.Equal(got, threats) {
+				t.Errorf("threat libraries page by page = %v, want %v", got, threats)
+			}
+		})
+
+		t.Run("framework items", func(t *testing.T) {
+			v, _, err := f.svc.Framework(ctx, f.operator, "iso27001-2022")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want, controls []string
+			for _, it := range v.Items {
+				want = append(want, it.ID)
+				if it.Kind == framework.ItemControl && it.Parent == "A.8" {
+					controls = append(controls, it.ID)
+				}
+			}
+			got := walk(t, f, "/orgs/acme/frameworks/iso27001-2022/items?limit=50", 50, func(it itemJSON) string { return it.ID })
+			if !slices.Equal(got, want) {
+				t.Errorf("pages gave %d items, want %d", len(got), len(want))
+			}
+			got = walk(t, f, "/orgs/acme/frameworks/iso27001-2022/items?kind=control&parent=A.8&limit=7", 7, func(it itemJSON) string { return it.ID })
+			if len(controls) != 34 || !slices.Equal(got, controls) {
+				t.Errorf("controls of A.8 page by page = %v, want %v", got, controls)
+			}
+		})
+
+		t.Run("framework imports", func(t *testing.T) {
+			for i := range 5 {
+				file := strings.Replace(testFile(t, "custom.yaml"), "id: acme-ai-controls", fmt.Sprintf("id: acme-ai-controls-%d", i), 1)
+				f.ok(t, request{method: "POST", path: "/orgs/acme/framework-imports?name=custom.yaml", token: f.ownerToken,
+					contentType: "application/yaml", body: file}, http.StatusCreated, nil)
+			}
+			imports, err := f.svc.FrameworkImports(ctx, f.operator)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want []string
+			for _, fi := range imports {
+				want = append(want, fi.ID)
+			}
+			got := walk(t, f, "/orgs/acme/framework-imports?limit=2", 2, func(fi importJSON) string { return fi.ID })
+			if len(want) != 5 || !slices.Equal(got, want) {
 				t.Errorf("pages gave\n%v\nwant\n%v", got, want)
 			}
 		})
@@ -399,6 +621,40 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("body %q: status %d: %s", body, res.status, res.body)
 		}
 	})
+}
+
+// TestItemIDsInPaths gets items whose ids hold characters that are not
+// plain in a URL path: colons and dots as they are, slashes and spaces
+// percent-encoded, and slashes also as they are, which the route allows.
+func TestItemIDsInPaths(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	f.ok(t, request{method: "POST", path: "/orgs/acme/framework-imports?name=odd.yaml", token: f.ownerToken,
+		contentType: "application/yaml", body: oddIDsFile}, http.StatusCreated, nil)
+	tests := []struct{ path, want string }{
+		{"/orgs/acme/frameworks/owasp-llm-top10-2025/items/LLM01:2025", "LLM01:2025"},
+		{"/orgs/acme/frameworks/owasp-llm-top10-2025/items/LLM01%3A2025", "LLM01:2025"},
+		{"/orgs/acme/frameworks/mitre-atlas/items/AML.T0051.000", "AML.T0051.000"},
+		{"/orgs/acme/frameworks/iso27001-2022/items/A.5.1", "A.5.1"},
+		{"/orgs/acme/frameworks/odd-ids/items/SEC%2F1", "SEC/1"},
+		{"/orgs/acme/frameworks/odd-ids/items/SEC/1", "SEC/1"},
+		{"/orgs/acme/frameworks/odd-ids/items/SEC%2F1%20(a)", "SEC/1 (a)"},
+		{"/orgs/acme/frameworks/odd-ids/items/SEC/1%20%28a%29:2.b", "SEC/1 (a):2.b"},
+	}
+	for _, tt := range tests {
+		var item itemDetailJSON
+		f.ok(t, request{method: "GET", path: tt.path, token: f.viewerToken}, http.StatusOK, &item)
+		if item.ID != tt.want {
+			t.Errorf("GET %s = item %q, want %q", tt.path, item.ID, tt.want)
+		}
+	}
+	for _, path := range []string{
+		"/orgs/acme/frameworks/odd-ids/items/SEC",
+		"/orgs/acme/frameworks/odd-ids/items/SEC/1/",
+		"/orgs/acme/frameworks/odd-ids/items/SEC%2F1%20(A)",
+		"/orgs/acme/frameworks/odd-ids/items/%20SEC%2F1",
+	} {
+		decodeProblem(t, f.do(t, request{method: "GET", path: path, token: f.viewerToken}), http.StatusNotFound)
+	}
 }
 
 // TestProblemType checks the descriptions problem types point to.

@@ -45,13 +45,22 @@ func malformed(field, format string, args ...any) error {
 	return &malformedError{field: isms.FieldError{Field: field, Detail: fmt.Sprintf(format, args...)}}
 }
 
-type mediaTypeError struct{ got string }
+// mediaTypeError is a body sent with a Content-Type the endpoint does not
+// take. want lists the types it takes; empty means application/json.
+type mediaTypeError struct {
+	got  string
+	want []string
+}
 
 func (e *mediaTypeError) Error() string {
-	if e.got == "" {
-		return "the request has no Content-Type: send the body as application/json"
+	want := "application/json"
+	if len(e.want) > 0 {
+		want = "one of " + strings.Join(e.want, ", ")
 	}
-	return fmt.Sprintf("content type %q: send application/json", e.got)
+	if e.got == "" {
+		return "the request has no Content-Type: send the body as " + want
+	}
+	return fmt.Sprintf("content type %q: send %s", e.got, want)
 }
 
 // decode reads exactly one JSON object into v, a pointer to a struct. It

@@ -273,6 +273,9 @@ type state struct {
 	OrgHead       store.Head
 	InstanceHead  store.Head
 	LedgerEntries int64
+	// Imports lists the ids of the framework imports the organisation
+	// sees; Frameworks, every framework it sees and whether it runs it.
+	Imports, Frameworks string
 }
 
 func (f *fixture) state(t testing.TB) state {
@@ -294,7 +297,24 @@ func (f *fixture) state(t testing.TB) state {
 	if err != nil {
 		t.Fatalf("instance ledger head: %v", err)
 	}
-	return state{Members: sum.Members, Users: users, OrgHead: orgHead, InstanceHead: instHead, LedgerEntries: sum.LedgerEntries}
+	imports, err := f.svc.FrameworkImports(ctx, f.operator)
+	if err != nil {
+		t.Fatalf("framework imports: %v", err)
+	}
+	var ids []string
+	for _, fi := range imports {
+		ids = append(ids, fi.ID)
+	}
+	views, err := f.svc.Frameworks(ctx, f.operator)
+	if err != nil {
+		t.Fatalf("frameworks: %v", err)
+	}
+	var fws []string
+	for _, v := range views {
+		fws = append(fws, fmt.Sprintf("%s=%t", v.ID, v.Enabled))
+	}
+	return state{Members: sum.Members, Users: users, OrgHead: orgHead, InstanceHead: instHead, LedgerEntries: sum.LedgerEntries,
+		Imports: strings.Join(ids, " "), Frameworks: strings.Join(fws, " ")}
 }
 
 // memberBody is a POST members body.

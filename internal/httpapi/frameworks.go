@@ -1,12 +1,16 @@
 package httpapi
 
 import (
+	"errors"
 	"io"
+	"mime"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/isms-dev/isms/internal/app"
 	"github.com/isms-dev/isms/internal/framework"
@@ -171,9 +175,27 @@ func toItemJSON(fw string, it *framework.Item) itemJSON {
 		out.Parent = &it.Parent
 	}
 	for _, at := range it.Attributes {
-		out.Attributes[at.Key] = at.Values
+		values := at.Values
+		if values == nil {
+			values = []string{}
+		}
+		out.Attributes[at.Key] = values
 	}
 	return out
+}
+
+// itemKinds are the item kinds docs/frameworks.md lists, for the items
+// filter: an unknown kind is refused rather than matching nothing.
+var itemKinds = []framework.ItemKind{framework.ItemClause, framework.ItemTheme, framework.ItemCategory,
+	framework.ItemObjective, framework.ItemDomain, framework.ItemSection, framework.ItemControl, framework.ItemRequirement,
+	framework.ItemTactic, framework.ItemTechnique, framework.ItemMitigation, framework.ItemThreat}
+
+func itemKindNames() string {
+	names := make([]string, len(itemKinds))
+	for i, k := range itemKinds {
+		names[i] = string(k)
+	}
+	return strings.Join(names, ", ")
 }
 
 func (a *API) listItems(w http.ResponseWriter, r *http.Request, acc app.Access) error {
@@ -188,14 +210,17 @@ func (a *API) listItems(w http.ResponseWriter, r *http.Request, acc app.Access) 
 	if err != nil {
 		return err
 	}
+	q := r.URL.Query()
+	kind, parent := framework.ItemKind(q.Get("kind")), q.Get("parent")
+	if kind != "" && !slices.Contains(itemKinds, kind) {
+		return isms.Invalid("kind", "%q is not an item kind; use one of %s", kind, itemKindNames())
+	}
 	v, lib, err := a.svc.Framework(r.Context(), acc, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
-	q := r.URL.Query()
-	kind, parent := framework.ItemKind(q.Get("kind")), q.Get("parent")
 	var matches map[*framework.Item]bool
-	if q.Get("q") != "" {
+	if strings.TrimSpace(q.Get("q")) != "" {
 		matches = map[*framework.Item]bool{}
 		for _, h := range lib.Search(q.Get("q"), []string{v.ID}, len(v.Items)) {
 			matches[h.Item] = true
@@ -270,7 +295,7 @@ func (a *API) getItem(w http.ResponseWriter, r *http.Request, acc app.Access) er
 	return writeJSON(w, http.StatusOK, out)
 }
 
-// exportFramework writes a framework as OSCAL, isms YAML or JSON.
+// exportFramework writes a framework as an OSCAL catalog or isms YAML.
 func (a *API) exportFramework(w http.ResponseWriter, r *http.Request, acc app.Access) error {
 	if err := knownQuery(r, "format"); err != nil {
 		return err
@@ -285,12 +310,13 @@ func (a *API) exportFramework(w http.ResponseWriter, r *http.Request, acc app.Ac
 	}
 	w.Header().Set("Content-Type", contentType)
 	w.Header().Set("Content-Disposition", `attachment; filename="`+v.ID+ext+`"`)
+	w.Header().Set("Cache-Control", "no-store")
 	_, _ = w.Write(body)
 	return nil
 }
 
 // ExportFramework renders a framework in one of the export formats:
-// oscal (the default), yaml or json.
+// oscal (the default) or yaml.
 func ExportFramework(f *framework.Framework, format string) (body []byte, contentType, ext string, err error) {
 	switch format {
 	case "", "oscal":
@@ -317,7 +343,12 @@ func toImportJSON(fi store.FrameworkImport) importJSON {
 	if fi.OrgID == "" {
 		scope = app.ScopeInstance
 	}
-	return importJSON{ID: fi.ID, FileName: fi.FileName, SourceFormat: fi.SourceFormat, Frameworks: fi.FrameworkIDs, Scope: scope, CreatedAt: fi.CreatedAt}
+	ids := fi.FrameworkIDs
+	if ids == nil {
+		// A file of mappings only brings no framework.
+		ids = []string{}
+	}
+	return importJSON{ID: fi.ID, FileName: fi.FileName, SourceFormat: fi.SourceFormat, Frameworks: ids, Scope: scope, CreatedAt: fi.CreatedAt}
 }
 
 func (a *API) listImports(w http.ResponseWriter, r *http.Request, acc app.Access) error {
@@ -346,7 +377,12 @@ type checkJSON struct {
 	Mappings   int      `json:"mappings"`
 }
 
+// importTypes are the media types a framework file may be sent as. The
+// content, not the type, decides how the file is read.
 var importTypes = []string{"application/yaml", "application/x-yaml", "text/yaml", "application/json", "text/plain", "application/octet-stream"}
+
+// maxFileName is the longest file name an import keeps.
+const maxFileName = 255
 
 // importFrameworks takes a framework file as the request body. With
 // dry_run=true it only checks the file.
@@ -354,21 +390,30 @@ func (a *API) importFrameworks(w http.ResponseWriter, r *http.Request, acc app.A
 	if err := knownQuery(r, "name", "id", "dry_run"); err != nil {
 		return err
 	}
-	ct, _, _ := strings.Cut(r.Header.Get("Content-Type"), ";")
-	if !slices.Contains(importTypes, strings.TrimSpace(ct)) {
-		return &mediaTypeError{got: r.Header.Get("Content-Type")}
+	ct := r.Header.Get("Content-Type")
+	if mt, _, err := mime.ParseMediaType(ct); err != nil || !slices.Contains(importTypes, mt) {
+		return &mediaTypeError{got: ct, want: importTypes}
 	}
 	dryRun, err := queryBool(r, "dry_run")
 	if err != nil {
 		return err
 	}
+	name := r.URL.Query().Get("name")
+	switch {
+	case name == "":
+		name = "upload"
+	case utf8.RuneCountInString(name) > maxFileName || strings.ContainsFunc(name, unicode.IsControl):
+		return isms.Invalid("name", "must be at most %d characters, without control characters", maxFileName)
+	}
+	// A framework file may be far larger than other request bodies (NIST
+	// SP 800-53 is megabytes), so the file size limit applies here.
 	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, framework.MaxFileSize))
 	if err != nil {
-		return err
-	}
-	name := r.URL.Query().Get("name")
-	if name == "" {
-		name = "upload"
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return err
+		}
+		return malformed("", "cannot read the body: %v", err)
 	}
 	in := app.FrameworkFile{Name: name, Data: data, ID: r.URL.Query().Get("id")}
 	if dryRun != nil && *dryRun {
@@ -433,6 +478,9 @@ func (a *API) searchItems(w http.ResponseWriter, r *http.Request, acc app.Access
 	}
 	var only []string
 	if fw := q.Get("framework"); fw != "" {
+		if _, ok := lib.Framework(fw); !ok {
+			return isms.Invalid("framework", "%q is not a framework of this organisation", fw)
+		}
 		only = []string{fw}
 	}
 	items := []hitJSON{}
