@@ -7,6 +7,7 @@ import (
 
 	"github.com/isms-dev/isms/internal/framework"
 	"github.com/isms-dev/isms/internal/isms"
+	"github.com/isms-dev/isms/internal/ledger"
 	"github.com/isms-dev/isms/internal/store"
 )
 
@@ -54,19 +55,35 @@ func (s *Service) library(ctx context.Context, orgID string) (cachedLibrary, err
 	if ok && c.version == version {
 		return c, nil
 	}
-	builtin, err := framework.Builtin()
-	if err != nil {
-		return cachedLibrary{}, err
-	}
 	imports, err := s.db.FrameworkImports(ctx, orgID)
 	if err != nil {
 		return cachedLibrary{}, err
 	}
-	c = cachedLibrary{version: version, lib: framework.NewLibrary(builtin), origin: map[string]store.FrameworkImport{}}
-	// Instance imports first: an organisation's may map to them.
+	c, err = s.buildLibrary(ctx, imports, "", false)
+	if err != nil {
+		return c, err
+	}
+	c.version = version
+	s.libs.mu.Lock()
+	s.libs.entries[orgID] = c
+	s.libs.mu.Unlock()
+	return c, nil
+}
+
+// buildLibrary layers imports over the built-in catalogs, the instance's
+// first since an organisation's may map to them, leaving out the import
+// skip. A stored import that no longer fits (its target was removed behind
+// isms's back) is left out with a warning, unless strict, when it is an
+// error naming it.
+func (s *Service) buildLibrary(ctx context.Context, imports []store.FrameworkImport, skip string, strict bool) (cachedLibrary, error) {
+	builtin, err := framework.Builtin()
+	if err != nil {
+		return cachedLibrary{}, err
+	}
+	c := cachedLibrary{lib: framework.NewLibrary(builtin), origin: map[string]store.FrameworkImport{}}
 	for _, instanceFirst := range []bool{true, false} {
 		for _, fi := range imports {
-			if (fi.OrgID == "") != instanceFirst {
+			if fi.ID == skip || (fi.OrgID == "") != instanceFirst {
 				continue
 			}
 			b, err := framework.DecodeBundle(fi.Content)
@@ -74,8 +91,9 @@ func (s *Service) library(ctx context.Context, orgID string) (cachedLibrary, err
 				return cachedLibrary{}, fmt.Errorf("framework import %s: %w", fi.ID, err)
 			}
 			if err := c.lib.Add(fi.FileName, b.Frameworks, b.Mappings); err != nil {
-				// A stored import that no longer fits (its target was
-				// removed behind isms's back) is left out, not fatal.
+				if strict {
+					return c, &isms.ConflictError{Field: "id", Detail: fmt.Sprintf("cannot be removed: the import %s (%s) maps to what it brought; remove that first", fi.FileName, fi.ID)}
+				}
 				s.log.WarnContext(ctx, "framework import left out", "import_id", fi.ID, "err", err)
 				continue
 			}
@@ -84,9 +102,6 @@ func (s *Service) library(ctx context.Context, orgID string) (cachedLibrary, err
 			}
 		}
 	}
-	s.libs.mu.Lock()
-	s.libs.entries[orgID] = c
-	s.libs.mu.Unlock()
 	return c, nil
 }
 
@@ -206,6 +221,15 @@ type FrameworkFile struct {
 
 // checkFile parses a file and checks it against lib.
 func checkFile(lib *framework.Library, in FrameworkFile) (*framework.File, error) {
+	file, err := parseFile(in)
+	if err != nil {
+		return nil, err
+	}
+	return file, lib.Check(in.Name, file.Frameworks, file.Mappings, false)
+}
+
+// parseFile reads a file and applies the id the importer chose.
+func parseFile(in FrameworkFile) (*framework.File, error) {
 	file, err := framework.Parse(in.Name, in.Data)
 	if err != nil {
 		return nil, err
@@ -222,7 +246,7 @@ func checkFile(lib *framework.Library, in FrameworkFile) (*framework.File, error
 	if len(file.Frameworks) == 0 && len(file.Mappings) == 0 {
 		return nil, isms.Invalid("file", "the file holds no framework and no mappings")
 	}
-	return file, lib.Check(in.Name, file.Frameworks, file.Mappings, false)
+	return file, nil
 }
 
 // CheckFrameworkFile validates a file against the organisation's library
@@ -257,38 +281,53 @@ func (s *Service) ImportInstanceFrameworks(ctx context.Context, p Principal, in 
 }
 
 func (s *Service) importFile(ctx context.Context, p Principal, orgID string, in FrameworkFile) (store.FrameworkImport, *framework.File, error) {
-	c, err := s.library(ctx, orgID)
-	if err != nil {
-		return store.FrameworkImport{}, nil, err
-	}
-	file, err := checkFile(c.lib, in)
-	if err != nil {
-		return store.FrameworkImport{}, nil, err
-	}
-	ids := make([]string, len(file.Frameworks))
-	for i, f := range file.Frameworks {
-		ids[i] = f.ID
-	}
-	if orgID == "" {
-		// An instance-wide framework must not take an id an organisation
-		// already uses for its own.
-		all, err := s.db.AllFrameworkIDs(ctx)
-		if err != nil {
-			return store.FrameworkImport{}, nil, err
-		}
-		for _, id := range ids {
-			if all[id] {
-				return store.FrameworkImport{}, nil, &isms.ConflictError{Field: "id", Detail: fmt.Sprintf("%q is already used by an organisation's own framework", id)}
-			}
-		}
-	}
-	content, err := framework.Bundle{Format: file.SourceFormat(), Frameworks: file.Frameworks, Mappings: file.Mappings}.Encode()
+	// Parsing, the slow part, happens before the transaction: SQLite's
+	// single writer waits only for the check against the library.
+	file, err := parseFile(in)
 	if err != nil {
 		return store.FrameworkImport{}, nil, err
 	}
 	var fi store.FrameworkImport
 	err = s.db.InTx(ctx, p.Actor(), func(tx *store.Tx) error {
-		var err error
+		// Check and store under the chains' locks, so two imports of one
+		// id cannot both pass their check. Every import takes the
+		// instance chain first, then its organisation's: one order, no
+		// deadlock.
+		if err := lockImportChains(ctx, tx, orgID); err != nil {
+			return err
+		}
+		imports, err := tx.FrameworkImports(ctx, orgID)
+		if err != nil {
+			return err
+		}
+		c, err := s.buildLibrary(ctx, imports, "", false)
+		if err != nil {
+			return err
+		}
+		if err := c.lib.Check(in.Name, file.Frameworks, file.Mappings, false); err != nil {
+			return err
+		}
+		ids := make([]string, len(file.Frameworks))
+		for i, f := range file.Frameworks {
+			ids[i] = f.ID
+		}
+		if orgID == "" {
+			// An instance-wide framework must not take an id an
+			// organisation already uses for its own.
+			all, err := tx.AllFrameworkIDs(ctx)
+			if err != nil {
+				return err
+			}
+			for _, id := range ids {
+				if all[id] {
+					return &isms.ConflictError{Field: "id", Detail: fmt.Sprintf("%q is already used by an organisation's own framework", id)}
+				}
+			}
+		}
+		content, err := framework.Bundle{Format: file.SourceFormat(), Frameworks: file.Frameworks, Mappings: file.Mappings}.Encode()
+		if err != nil {
+			return err
+		}
 		fi, err = tx.AddFrameworkImport(ctx, store.FrameworkImport{OrgID: orgID, FileName: in.Name,
 			SourceFormat: file.SourceFormat(), FrameworkIDs: ids, Content: content})
 		return err
@@ -296,8 +335,18 @@ func (s *Service) importFile(ctx context.Context, p Principal, orgID string, in 
 	if err != nil {
 		return fi, nil, err
 	}
-	s.log.InfoContext(ctx, "frameworks imported", "import_id", fi.ID, "frameworks", len(ids), "org_id", orgID)
+	s.log.InfoContext(ctx, "frameworks imported", "import_id", fi.ID, "frameworks", len(fi.FrameworkIDs), "org_id", orgID)
 	return fi, file, nil
+}
+
+func lockImportChains(ctx context.Context, tx *store.Tx, orgID string) error {
+	if err := tx.LockChain(ctx, ledger.InstanceChain); err != nil {
+		return err
+	}
+	if orgID == "" {
+		return nil
+	}
+	return tx.LockChain(ctx, orgID)
 }
 
 // FrameworkImports lists the imports the organisation sees.
@@ -314,41 +363,25 @@ func (s *Service) RemoveFrameworkImport(ctx context.Context, a Access, id string
 	if err := a.require(isms.PermWriteRecords); err != nil {
 		return err
 	}
-	imports, err := s.db.FrameworkImports(ctx, a.Org.ID)
-	if err != nil {
-		return err
-	}
-	var target *store.FrameworkImport
-	for i := range imports {
-		if imports[i].ID == id && imports[i].OrgID == a.Org.ID {
-			target = &imports[i]
-		}
-	}
-	if target == nil {
-		return fmt.Errorf("framework import %s: %w", id, isms.ErrNotFound)
-	}
-	// Rebuild the library without it: any import that no longer fits
-	// depends on it.
-	builtin, err := framework.Builtin()
-	if err != nil {
-		return err
-	}
-	trial := framework.NewLibrary(builtin)
-	for _, instanceFirst := range []bool{true, false} {
-		for _, fi := range imports {
-			if fi.ID == id || (fi.OrgID == "") != instanceFirst {
-				continue
-			}
-			b, err := framework.DecodeBundle(fi.Content)
-			if err != nil {
-				return err
-			}
-			if err := trial.Add(fi.FileName, b.Frameworks, b.Mappings); err != nil {
-				return &isms.ConflictError{Field: "id", Detail: fmt.Sprintf("cannot be removed: the import %s (%s) maps to what it brought; remove that first", fi.FileName, fi.ID)}
-			}
-		}
-	}
 	return s.db.InTx(ctx, a.Principal.Actor(), func(tx *store.Tx) error {
+		if err := lockImportChains(ctx, tx, a.Org.ID); err != nil {
+			return err
+		}
+		imports, err := tx.FrameworkImports(ctx, a.Org.ID)
+		if err != nil {
+			return err
+		}
+		found := false
+		for _, fi := range imports {
+			found = found || (fi.ID == id && fi.OrgID == a.Org.ID)
+		}
+		if !found {
+			return fmt.Errorf("framework import %s: %w", id, isms.ErrNotFound)
+		}
+		// Without it, every other import must still fit.
+		if _, err := s.buildLibrary(ctx, imports, id, true); err != nil {
+			return err
+		}
 		return tx.RemoveFrameworkImport(ctx, a.Org.ID, id)
 	})
 }

@@ -64,6 +64,7 @@ func (a *API) Register(r *router.Router) {
 	r.Handle("GET", Prefix+"/orgs/{org}/framework-items", a.inOrg(a.searchItems))
 	r.Handle("GET", Prefix+"/orgs/{org}/framework-imports", a.inOrg(a.listImports))
 	r.Handle("POST", Prefix+"/orgs/{org}/framework-imports", a.inOrg(a.importFrameworks))
+	r.Handle("GET", Prefix+"/orgs/{org}/framework-imports/{id}", a.inOrg(a.getImport))
 	r.Handle("DELETE", Prefix+"/orgs/{org}/framework-imports/{id}", a.inOrg(a.removeImport))
 }
 

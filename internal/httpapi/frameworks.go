@@ -438,6 +438,23 @@ func (a *API) importFrameworks(w http.ResponseWriter, r *http.Request, acc app.A
 	return writeJSON(w, http.StatusCreated, toImportJSON(fi))
 }
 
+func (a *API) getImport(w http.ResponseWriter, r *http.Request, acc app.Access) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	imports, err := a.svc.FrameworkImports(r.Context(), acc)
+	if err != nil {
+		return err
+	}
+	for _, fi := range imports {
+		if fi.ID == id {
+			return writeJSON(w, http.StatusOK, toImportJSON(fi))
+		}
+	}
+	return isms.ErrNotFound
+}
+
 func (a *API) removeImport(w http.ResponseWriter, r *http.Request, acc app.Access) error {
 	id, err := pathID(r)
 	if err != nil {

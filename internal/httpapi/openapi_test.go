@@ -958,8 +958,17 @@ func exerciseFrameworks(t *testing.T, f *fixture) {
 	expect(request{method: "GET", path: "/orgs/globex/framework-imports", token: viewer}, 404)
 	expect(request{method: "GET", path: "/orgs/acme/framework-imports"}, 401)
 
-	// Removal.
+	// One import, as its Location names it.
 	importPath := func(id string) string { return "/orgs/acme/framework-imports/" + id }
+	var one importJSON
+	f.ok(t, request{method: "GET", path: importPath(customImport.ID), token: viewer}, 200, &one)
+	if one.ID != customImport.ID || one.FileName != "custom.yaml" {
+		t.Errorf("GET import = %+v", one)
+	}
+	expect(request{method: "GET", path: importPath(missingID), token: viewer}, 404)
+	expect(request{method: "GET", path: importPath(customImport.ID)}, 401)
+
+	// Removal.
 	expectField(request{method: "DELETE", path: importPath(customImport.ID), token: owner}, 409, "id")
 	expect(request{method: "DELETE", path: importPath(mapImport.ID), token: viewer}, 403)
 	expect(request{method: "DELETE", path: importPath(instanceImport), token: owner}, 404)

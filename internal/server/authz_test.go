@@ -162,6 +162,9 @@ var policy = map[string]rule{
 	"POST /api/v1/orgs/{org}/framework-imports": orgRoutes(writers, 403, 201, func(f *fixture, _ *principal) call {
 		return call{method: "POST", path: "/api/v1/orgs/acme/framework-imports?name=x.yaml", body: customFramework(f.unique()), contentType: "application/yaml"}
 	}),
+	"GET /api/v1/orgs/{org}/framework-imports/{id}": orgRoutes(allRoles, 0, 200, func(f *fixture, _ *principal) call {
+		return call{method: "GET", path: "/api/v1/orgs/acme/framework-imports/" + f.frameworkImport()}
+	}),
 	"DELETE /api/v1/orgs/{org}/framework-imports/{id}": orgRoutes(writers, 403, 204, func(f *fixture, _ *principal) call {
 		return call{method: "DELETE", path: "/api/v1/orgs/acme/framework-imports/" + f.frameworkImport()}
 	}),

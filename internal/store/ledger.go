@@ -434,3 +434,13 @@ func (r Reads) LedgerHead(ctx context.Context, chain string) (Head, error) {
 	}
 	return h, nil
 }
+
+// LockChain takes the lock on a chain's head for the rest of the
+// transaction, as appending would, so that a check made in the
+// transaction still holds when it commits: on PostgreSQL concurrent
+// transactions locking the same chain wait; on SQLite the single writer
+// already serialises them.
+func (tx *Tx) LockChain(ctx context.Context, chain string) error {
+	res, err := tx.tx.ExecContext(ctx, `UPDATE ledger_heads SET seq = seq WHERE chain = $1`, chain)
+	return mustAffect(res, err, "lock ledger chain "+chain)
+}
