@@ -44,7 +44,28 @@ const (
 	RecordAPIToken        = "api_token"
 	RecordFrameworkImport = "framework_import"
 	RecordOrgFramework    = "org_framework"
+	RecordOrgSettings     = "org_settings"
+	RecordAsset           = "asset"
+	RecordAssetRelation   = "asset_relation"
+	RecordContext         = "isms_context"
+	RecordMethodology     = "risk_methodology"
+	RecordRisk            = "risk"
+	RecordRiskAsset       = "risk_asset"
+	RecordRiskControl     = "risk_control"
+	RecordRiskAction      = "risk_action"
+	RecordRiskDecision    = "risk_decision"
 )
+
+// orgTable describes a table of organisation records keyed by id, the
+// common case.
+func orgTable(recordType, table string) ledgerTable {
+	return ledgerTable{
+		recordType:  recordType,
+		one:         `SELECT * FROM ` + table + ` WHERE id = $1`,
+		orgRows:     `SELECT * FROM ` + table + ` WHERE org_id = $1`,
+		chainColumn: "org_id",
+	}
+}
 
 var ledgerTables = []ledgerTable{
 	{
@@ -79,12 +100,17 @@ var ledgerTables = []ledgerTable{
 		chainColumn:  "org_id",
 		digested:     []string{"content"},
 	},
-	{
-		recordType:  RecordOrgFramework,
-		one:         `SELECT * FROM org_frameworks WHERE id = $1`,
-		orgRows:     `SELECT * FROM org_frameworks WHERE org_id = $1`,
-		chainColumn: "org_id",
-	},
+	orgTable(RecordOrgFramework, "org_frameworks"),
+	orgTable(RecordOrgSettings, "org_settings"),
+	orgTable(RecordAsset, "assets"),
+	orgTable(RecordAssetRelation, "asset_relations"),
+	orgTable(RecordContext, "isms_contexts"),
+	orgTable(RecordMethodology, "risk_methodologies"),
+	orgTable(RecordRisk, "risks"),
+	orgTable(RecordRiskAsset, "risk_assets"),
+	orgTable(RecordRiskControl, "risk_controls"),
+	orgTable(RecordRiskAction, "risk_actions"),
+	orgTable(RecordRiskDecision, "risk_decisions"),
 }
 
 func tableFor(recordType string) ledgerTable {

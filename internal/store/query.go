@@ -29,6 +29,27 @@ func (w *where) add(cond string, args ...any) {
 	w.conds = append(w.conds, fmt.Sprintf(cond, nums...))
 }
 
+// in adds "col IN ($a, $b, …)" for the values; an empty list matches
+// nothing.
+func (w *where) in(col string, values []string) {
+	if len(values) == 0 {
+		w.conds = append(w.conds, "FALSE")
+		return
+	}
+	w.conds = append(w.conds, col+" IN "+w.list(values))
+}
+
+// list adds the values as arguments and returns "($a, $b, …)"; values
+// must not be empty.
+func (w *where) list(values []string) string {
+	marks := make([]string, len(values))
+	for i, v := range values {
+		w.args = append(w.args, v)
+		marks[i] = fmt.Sprintf("$%d", len(w.args))
+	}
+	return "(" + strings.Join(marks, ", ") + ")"
+}
+
 // arg adds a value that is not a condition (a LIMIT) and returns its
 // placeholder.
 func (w *where) arg(v any) string {
