@@ -34,9 +34,14 @@ func (s *Service) History(ctx context.Context, a Access, f HistoryFilter) ([]led
 	default:
 		return nil, "", isms.Invalid("action", "%q is not an action; use create, update or delete", f.Action)
 	}
+	return s.history(ctx, a, store.LedgerFilter{RecordType: f.RecordType, RecordID: f.RecordID, Action: f.Action, Actor: f.Actor}, f.Cursor, f.Limit)
+}
+
+// history reads a page of the organisation's chain.
+func (s *Service) history(ctx context.Context, a Access, lf store.LedgerFilter, cursor string, pageLimit int) ([]ledger.Entry, string, error) {
 	var before int64
-	if f.Cursor != "" {
-		raw, err := store.DecodeCursor("cursor", f.Cursor)
+	if cursor != "" {
+		raw, err := store.DecodeCursor("cursor", cursor)
 		if err != nil {
 			return nil, "", err
 		}
@@ -44,11 +49,9 @@ func (s *Service) History(ctx context.Context, a Access, f HistoryFilter) ([]led
 			return nil, "", isms.Invalid("cursor", "is not a cursor returned by this API")
 		}
 	}
-	limit := pageSize(f.Limit)
-	entries, err := s.db.ListLedger(ctx, store.LedgerFilter{
-		Chain: a.Org.ID, RecordType: f.RecordType, RecordID: f.RecordID, Action: f.Action, Actor: f.Actor,
-		BeforeSeq: before, Limit: limit + 1,
-	})
+	limit := pageSize(pageLimit)
+	lf.Chain, lf.BeforeSeq, lf.Limit = a.Org.ID, before, limit+1
+	entries, err := s.db.ListLedger(ctx, lf)
 	if err != nil {
 		return nil, "", err
 	}
@@ -58,6 +61,28 @@ func (s *Service) History(ctx context.Context, a Access, f HistoryFilter) ([]led
 		next = store.EncodeCursor(strconv.FormatInt(entries[len(entries)-1].Seq, 10))
 	}
 	return entries, next, nil
+}
+
+// RiskHistory returns the ledger entries of a risk and its parts: the
+// assets and controls linked to it now, its actions and the owner's
+// decisions, newest first.
+func (s *Service) RiskHistory(ctx context.Context, a Access, riskID, cursor string, limit int) ([]ledger.Entry, string, error) {
+	v, err := s.Risk(ctx, a, riskID)
+	if err != nil {
+		return nil, "", err
+	}
+	ids, err := s.db.RiskLinkIDs(ctx, a.Org.ID, riskID)
+	if err != nil {
+		return nil, "", err
+	}
+	ids[store.RecordRisk] = []string{riskID}
+	for _, act := range v.Actions {
+		ids[store.RecordRiskAction] = append(ids[store.RecordRiskAction], act.ID)
+	}
+	for _, d := range v.Decisions {
+		ids[store.RecordRiskDecision] = append(ids[store.RecordRiskDecision], d.ID)
+	}
+	return s.history(ctx, a, store.LedgerFilter{Records: ids}, cursor, limit)
 }
 
 // VerifyLedger checks the organisation's chain and records.

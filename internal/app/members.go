@@ -211,6 +211,13 @@ func (s *Service) RemoveMember(ctx context.Context, a Access, id string) error {
 				return err
 			}
 		}
+		owned, err := tx.CountOwnedBy(ctx, a.Org.ID, current.ID)
+		if err != nil {
+			return err
+		}
+		if owned > 0 {
+			return &isms.ConflictError{Field: "member", Detail: fmt.Sprintf("owns or looks after %d assets, risks or open actions; hand them to someone else first", owned)}
+		}
 		if err := tx.RevokeUserTokens(ctx, a.Org.ID, current.UserID); err != nil {
 			return err
 		}

@@ -1,6 +1,7 @@
 package isms
 
 import (
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -212,9 +213,12 @@ func (a *Asset) Validate(classifications []string) error {
 	if a.Classification != "" && !slices.Contains(classifications, a.Classification) {
 		v.Add("classification", "%q is not a classification of this organisation; use one of %s", a.Classification, strings.Join(classifications, ", "))
 	}
-	for field, value := range map[string]int{"confidentiality": a.Confidentiality, "integrity": a.Integrity, "availability": a.Availability} {
-		if value < 0 || value > 5 {
-			v.Add(field, "must be 1 (low) to 5 (critical), or 0 when not assessed")
+	for _, p := range []struct {
+		field string
+		value int
+	}{{"confidentiality", a.Confidentiality}, {"integrity", a.Integrity}, {"availability", a.Availability}} {
+		if p.value < 0 || p.value > 5 {
+			v.Add(p.field, "must be 1 (low) to 5 (critical), or 0 when not assessed")
 		}
 	}
 	if a.Lifecycle == "" {
@@ -242,7 +246,8 @@ func (a *Asset) Validate(classifications []string) error {
 	slices.Sort(a.Tags)
 	a.Tags = slices.Compact(a.Tags)
 	if info, ok := a.Type.Info(); ok {
-		for key, value := range a.Attributes {
+		for _, key := range slices.Sorted(maps.Keys(a.Attributes)) {
+			value := a.Attributes[key]
 			spec, known := findSpec(info.Attributes, key)
 			switch {
 			case !known:

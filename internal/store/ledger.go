@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -292,6 +293,9 @@ type LedgerFilter struct {
 	Chain      string
 	RecordType string
 	RecordID   string
+	// Records selects the entries of several records, by record type;
+	// it is for a record's history together with its parts.
+	Records    map[string][]string
 	Action     string
 	Actor      string
 	// BeforeSeq continues a listing: only entries older than it.
@@ -308,6 +312,18 @@ func (db *DB) ListLedger(ctx context.Context, f LedgerFilter) ([]ledger.Entry, e
 	}
 	if f.RecordID != "" {
 		w.add("record_id = $%d", f.RecordID)
+	}
+	if len(f.Records) > 0 {
+		var any []string
+		for _, typ := range slices.Sorted(maps.Keys(f.Records)) {
+			if ids := f.Records[typ]; len(ids) > 0 {
+				any = append(any, "(record_type = "+w.arg(typ)+" AND record_id IN "+w.list(ids)+")")
+			}
+		}
+		if len(any) == 0 {
+			any = []string{"FALSE"}
+		}
+		w.conds = append(w.conds, "("+strings.Join(any, " OR ")+")")
 	}
 	if f.Action != "" {
 		w.add("action = $%d", f.Action)

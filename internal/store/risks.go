@@ -510,3 +510,28 @@ func (r Reads) RiskDecisions(ctx context.Context, orgID, riskID string) ([]isms.
 	}
 	return out, rows.Err()
 }
+
+// RiskLinkIDs returns the ids of a risk's asset and control links, by
+// record type.
+func (r Reads) RiskLinkIDs(ctx context.Context, orgID, riskID string) (map[string][]string, error) {
+	out := map[string][]string{}
+	for _, l := range []link{riskAssetLinks, riskControlLinks} {
+		rows, err := r.q.QueryContext(ctx, `SELECT id FROM `+l.table+` WHERE org_id = $1 AND risk_id = $2`, orgID, riskID)
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", l.table, err)
+		}
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("read %s: %w", l.table, err)
+			}
+			out[l.recordType] = append(out[l.recordType], id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
