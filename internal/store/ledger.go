@@ -295,9 +295,9 @@ type LedgerFilter struct {
 	RecordID   string
 	// Records selects the entries of several records, by record type;
 	// it is for a record's history together with its parts.
-	Records    map[string][]string
-	Action     string
-	Actor      string
+	Records map[string][]string
+	Action  string
+	Actor   string
 	// BeforeSeq continues a listing: only entries older than it.
 	BeforeSeq int64
 	Limit     int
