@@ -28,7 +28,7 @@ func (a Access) mayEdit(what string, ownerIDs ...string) error {
 }
 
 // checkMembers reports the fields that name someone who is not an active
-// member of the organisation.
+// member of the organisation, or who may not own records.
 func (s *Service) checkMembers(ctx context.Context, r interface {
 	Member(context.Context, string, string) (isms.Member, error)
 }, orgID string, v *isms.ValidationError, fields map[string]string) error {
@@ -44,6 +44,10 @@ func (s *Service) checkMembers(ctx context.Context, r interface {
 		}
 		if err != nil {
 			return err
+		}
+		if m.Role == isms.RoleAuditor {
+			// Auditors must stay independent of what they audit.
+			v.Add(field, "%s is an auditor; auditors cannot own or look after ISMS records", m.Name)
 		}
 	}
 	return nil

@@ -182,6 +182,10 @@ var policy = map[string]rule{
 		return formCall("/o/acme/framework-imports/" + f.frameworkImport() + "/remove")
 	}),
 	"GET /o/{org}/framework-search": orgRoutes(allRoles, 0, 200, get("/o/acme/framework-search?q=extraction")),
+	// Asset, context and methodology API.
+	// Risk API.
+	// Asset, context and methodology pages.
+	// Risk pages.
 }
 
 // customFramework is a small framework file with a fresh id.

@@ -301,6 +301,19 @@ func (r Reads) AssetRelations(ctx context.Context, orgID string, assetIDs []stri
 	if err != nil {
 		return nil, fmt.Errorf("asset relations: %w", err)
 	}
+	return collectRelations(rows)
+}
+
+// OrgAssetRelations returns every relation of an organisation's assets.
+func (r Reads) OrgAssetRelations(ctx context.Context, orgID string) ([]isms.AssetRelation, error) {
+	rows, err := r.q.QueryContext(ctx, `SELECT `+relationColumns+` FROM asset_relations WHERE org_id = $1 ORDER BY created_at, id`, orgID)
+	if err != nil {
+		return nil, fmt.Errorf("asset relations: %w", err)
+	}
+	return collectRelations(rows)
+}
+
+func collectRelations(rows rowsScanner) ([]isms.AssetRelation, error) {
 	defer rows.Close()
 	var out []isms.AssetRelation
 	for rows.Next() {

@@ -108,6 +108,25 @@ func (r Reads) ListMembers(ctx context.Context, orgID string, f isms.MemberFilte
 	return out, rows.Err()
 }
 
+// AllMembers returns every member of an organisation, by email, for
+// exports and pickers that name people.
+func (r Reads) AllMembers(ctx context.Context, orgID string) ([]isms.Member, error) {
+	rows, err := r.q.QueryContext(ctx, memberSelect+` WHERE m.org_id = $1 ORDER BY u.email`, orgID)
+	if err != nil {
+		return nil, fmt.Errorf("all members: %w", err)
+	}
+	defer rows.Close()
+	var out []isms.Member
+	for rows.Next() {
+		m, err := scanMember(rows)
+		if err != nil {
+			return nil, fmt.Errorf("all members: %w", err)
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
 // CountActiveOwners counts the owners whose membership is active at now.
 func (r Reads) CountActiveOwners(ctx context.Context, orgID string, now time.Time) (int, error) {
 	var n int

@@ -105,6 +105,12 @@ func navigation(org *isms.Organization) []navGroup {
 	base := "/o/" + org.Slug + "/"
 	return []navGroup{
 		{Items: []navItem{{"overview", "Overview", base}}},
+		{Label: "Plan", Items: []navItem{
+			{"context", "Scope and context", base + "context"},
+			{"assets", "Assets", base + "assets"},
+			{"risks", "Risk register", base + "risks"},
+			{"methodology", "Risk methodology", base + "methodology"},
+		}},
 		{Label: "Library", Items: []navItem{{"frameworks", "Frameworks", base + "frameworks"}}},
 		{Label: "Assurance", Items: []navItem{{"ledger", "Change ledger", base + "ledger"}}},
 		{Label: "Settings", Items: []navItem{

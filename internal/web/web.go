@@ -90,6 +90,8 @@ func (u *UI) Register(r *router.Router) {
 	r.Handle("GET", "/o/{org}/frameworks/{id}/items/{item...}", u.inOrg(u.itemPage))
 	r.Handle("POST", "/o/{org}/framework-imports/{id}/remove", u.inOrg(u.removeFrameworkImport))
 	r.Handle("GET", "/o/{org}/framework-search", u.inOrg(u.searchPage))
+	u.registerAssetPages(r)
+	u.registerRiskPages(r)
 }
 
 // request is what a signed-in handler knows about the request.
