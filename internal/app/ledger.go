@@ -183,6 +183,25 @@ func (s *Service) RecordLabels(ctx context.Context, a Access, entries []ledger.E
 			label, _ = content["file_name"].(string)
 		case store.RecordOrgFramework:
 			label, _ = content["framework_id"].(string)
+		case store.RecordAsset, store.RecordRiskAction:
+			label, _ = content["name"].(string)
+			if label == "" {
+				label, _ = content["description"].(string)
+			}
+		case store.RecordRisk:
+			title, _ := content["title"].(string)
+			if ref, ok := content["ref_num"].(float64); ok {
+				label = fmt.Sprintf("R-%03d %s", int(ref), title)
+			}
+		case store.RecordContext, store.RecordMethodology:
+			if n, ok := content["version"].(float64); ok {
+				label = fmt.Sprintf("version %d", int(n))
+			}
+		case store.RecordRiskDecision:
+			kind, _ := content["kind"].(string)
+			label = strings.ReplaceAll(kind, "_", " ")
+		case store.RecordRiskControl:
+			label, _ = content["control"].(string)
 		case store.RecordMember:
 			if uid, ok := content["user_id"].(string); ok {
 				if _, seen := emails[uid]; !seen {

@@ -219,6 +219,16 @@ var recordTypeLabels = map[string]string{
 	"api_token":        "API token",
 	"framework_import": "Framework import",
 	"org_framework":    "Framework choice",
+	"org_settings":     "Organisation settings",
+	"asset":            "Asset",
+	"asset_relation":   "Asset relation",
+	"isms_context":     "ISMS context",
+	"risk_methodology": "Risk methodology",
+	"risk":             "Risk",
+	"risk_asset":       "Asset in a risk's scope",
+	"risk_control":     "Control selected for a risk",
+	"risk_action":      "Treatment action",
+	"risk_decision":    "Risk owner's decision",
 }
 
 type errorPage struct {
