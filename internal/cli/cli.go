@@ -86,6 +86,8 @@ Settings come from flags, ISMS_* environment variables and an optional TOML file
 		env.ledgerCmd(),
 		env.backupCmd(),
 		env.frameworkCmd(),
+		env.assetCmd(),
+		env.riskCmd(),
 	)
 	return root
 }

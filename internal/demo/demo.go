@@ -111,6 +111,9 @@ func Seed(ctx context.Context, svc *app.Service) (Credentials, error) {
 	if _, err := svc.SetFrameworkEnabled(ctx, acc, "helix-ml-baseline", true); err != nil {
 		return creds, err
 	}
+	if err := seedPlatform(ctx, svc, org.Slug); err != nil {
+		return creds, err
+	}
 	if _, err := svc.CreateToken(ctx, acc, app.TokenInput{
 		Name: "ml-platform CI: evidence upload", Role: "contributor", UserEmail: "tomas.ortega@helix-ai.example", ExpiresIn: 90 * 24 * time.Hour,
 	}); err != nil {

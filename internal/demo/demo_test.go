@@ -62,6 +62,35 @@ func TestSeed(t *testing.T) {
 				t.Errorf("the demo organisation does not run %s", id)
 			}
 		}
+		assets, err := svc.ListAssets(ctx, acc, isms.AssetFilter{})
+		if err != nil || assets.Total < 20 {
+			t.Errorf("the demo has %d assets (%v); want a whole AI platform", assets.Total, err)
+		}
+		for _, typ := range []isms.AssetType{isms.AssetModel, isms.AssetDataset, isms.AssetInferenceEndpoint, isms.AssetComputeCluster, isms.AssetSupplier} {
+			if n, _ := svc.ListAssets(ctx, acc, isms.AssetFilter{Type: typ}); n.Total == 0 {
+				t.Errorf("the demo has no %s", typ)
+			}
+		}
+		risks, err := svc.ListRisks(ctx, acc, isms.RiskFilter{Limit: 200})
+		if err != nil || risks.Total < 20 {
+			t.Fatalf("the demo register holds %d risks (%v); want twenty or more", risks.Total, err)
+		}
+		statuses := map[isms.RiskStatus]int{}
+		for _, k := range risks.Risks {
+			statuses[k.Status]++
+		}
+		for _, st := range isms.RiskStatuses {
+			if statuses[st] == 0 {
+				t.Errorf("no demo risk is %s; the register should show every state", st)
+			}
+		}
+		if overdue, _ := svc.ListRisks(ctx, acc, isms.RiskFilter{Overdue: true}); overdue.Total == 0 {
+			t.Error("no demo risk is overdue")
+		}
+		ctxDoc, err := svc.Context(ctx, acc)
+		if err != nil || ctxDoc.Approved == nil {
+			t.Errorf("the demo context is not approved: %+v, %v", ctxDoc, err)
+		}
 		reports, err := svc.VerifyAllChains(ctx, app.OperatorPrincipal("cli:test"))
 		if err != nil {
 			t.Fatal(err)

@@ -205,7 +205,7 @@ func collectAssets(rows rowsScanner) ([]StoredAsset, error) {
 }
 
 // assetWhere builds the conditions of an asset filter.
-func assetWhere(orgID string, f isms.AssetFilter) *where {
+func (r Reads) assetWhere(orgID string, f isms.AssetFilter) *where {
 	w := newWhere()
 	w.add("a.org_id = $%d", orgID)
 	if f.Type != "" {
@@ -224,7 +224,7 @@ func assetWhere(orgID string, f isms.AssetFilter) *where {
 		w.add("a.id IN (SELECT asset_id FROM asset_tags WHERE org_id = a.org_id AND tag = $%d)", strings.ToLower(f.Tag))
 	}
 	if f.Query != "" {
-		w.add(`LOWER(a.name) LIKE $%d ESCAPE '\'`, likePattern(f.Query))
+		w.add(r.contains("a.name", 1), likePattern(f.Query))
 	}
 	return w
 }
@@ -232,7 +232,7 @@ func assetWhere(orgID string, f isms.AssetFilter) *where {
 // ListAssets returns a page of assets by name; the cursor is the name and
 // id of the last asset of the previous page.
 func (r Reads) ListAssets(ctx context.Context, orgID string, f isms.AssetFilter, afterName, afterID string) ([]StoredAsset, error) {
-	w := assetWhere(orgID, f)
+	w := r.assetWhere(orgID, f)
 	if afterID != "" {
 		w.add("(a.name > $%[1]d OR (a.name = $%[1]d AND a.id > $%[2]d))", afterName, afterID)
 	}
@@ -246,7 +246,7 @@ func (r Reads) ListAssets(ctx context.Context, orgID string, f isms.AssetFilter,
 
 // CountAssets counts the assets a filter selects.
 func (r Reads) CountAssets(ctx context.Context, orgID string, f isms.AssetFilter) (int, error) {
-	w := assetWhere(orgID, f)
+	w := r.assetWhere(orgID, f)
 	var n int
 	if err := r.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM assets a WHERE `+w.sql(), w.args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count assets: %w", err)

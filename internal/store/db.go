@@ -99,7 +99,7 @@ func openPostgres(u string) (*DB, error) {
 	pool.SetMaxOpenConns(25)
 	pool.SetMaxIdleConns(10)
 	pool.SetConnMaxIdleTime(5 * time.Minute)
-	return &DB{Reads: Reads{pool}, write: pool, read: pool, dialect: Postgres, Now: time.Now}, nil
+	return &DB{Reads: Reads{pool, Postgres}, write: pool, read: pool, dialect: Postgres, Now: time.Now}, nil
 }
 
 // sqliteDSN builds a modernc.org/sqlite DSN. The pragmas go in the DSN so
@@ -139,7 +139,7 @@ func openSQLite(path string) (*DB, error) {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
 	read.SetMaxOpenConns(max(4, runtime.NumCPU()))
-	return &DB{Reads: Reads{read}, write: write, read: read, dialect: SQLite, Now: time.Now}, nil
+	return &DB{Reads: Reads{read, SQLite}, write: write, read: read, dialect: SQLite, Now: time.Now}, nil
 }
 
 // Dialect tells which database this is.
@@ -187,7 +187,8 @@ type querier interface {
 // Reads holds the queries, so that the same methods read through the pool
 // (on DB) and inside a transaction (on Tx).
 type Reads struct {
-	q querier
+	q       querier
+	dialect Dialect
 }
 
 // Tx is one write transaction. Every change made through it is recorded
@@ -229,7 +230,7 @@ func (db *DB) inTx(ctx context.Context, actor string, fn func(*Tx) error) (err e
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
-	tx := &Tx{Reads: Reads{sqlTx}, tx: sqlTx, db: db, now: db.now(), actor: actor}
+	tx := &Tx{Reads: Reads{sqlTx, db.dialect}, tx: sqlTx, db: db, now: db.now(), actor: actor}
 	defer func() {
 		if p := recover(); p != nil {
 			_ = sqlTx.Rollback()

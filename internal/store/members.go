@@ -86,7 +86,7 @@ func (r Reads) ListMembers(ctx context.Context, orgID string, f isms.MemberFilte
 		w.add("m.role = $%d", string(f.Role))
 	}
 	if f.Query != "" {
-		w.add(`(LOWER(u.email) LIKE $%[1]d ESCAPE '\' OR LOWER(u.name) LIKE $%[1]d ESCAPE '\')`, likePattern(f.Query))
+		w.add("("+r.contains("u.email", 1)+" OR "+r.contains("u.name", 1)+")", likePattern(f.Query))
 	}
 	if f.Cursor != "" {
 		w.add("u.email > $%d", f.Cursor)

@@ -82,6 +82,18 @@ func clampLimit(n int) int {
 	return n
 }
 
+// contains is the case-insensitive match of a column against a pattern
+// from likePattern, which is where.add's argument number arg. SQLite's LIKE
+// already ignores the case of ASCII letters, as its lower() does, and
+// comparing without lower() lets it skip a function call per row.
+func (r Reads) contains(col string, arg int) string {
+	op := "LIKE"
+	if r.dialect == Postgres {
+		op = "ILIKE"
+	}
+	return fmt.Sprintf("%s %s $%%[%d]d ESCAPE '\\'", col, op, arg)
+}
+
 // likePattern makes a case-insensitive substring pattern, with LIKE's
 // wildcards in the input escaped (used with ESCAPE '\').
 func likePattern(s string) string {

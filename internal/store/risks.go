@@ -213,7 +213,7 @@ func (r Reads) fillLinks(ctx context.Context, risks []*isms.Risk) error {
 
 // riskWhere builds the conditions of a risk filter; now decides what is
 // overdue.
-func riskWhere(orgID string, f isms.RiskFilter, now time.Time) *where {
+func (r Reads) riskWhere(orgID string, f isms.RiskFilter, now time.Time) *where {
 	w := newWhere()
 	w.add("r.org_id = $%d", orgID)
 	if f.AssetID != "" {
@@ -235,8 +235,9 @@ func riskWhere(orgID string, f isms.RiskFilter, now time.Time) *where {
 		w.add("r.treatment = $%d", string(f.Treatment))
 	}
 	if f.Overdue {
+		// Not correlated, so the subquery runs once, not once a row.
 		w.add(`(r.review_date < $%[1]d OR r.id IN (SELECT risk_id FROM risk_actions
-			WHERE org_id = r.org_id AND status = 'open' AND due_date < $%[1]d))`, now)
+			WHERE org_id = $%[2]d AND status = 'open' AND due_date < $%[1]d))`, now, orgID)
 	}
 	if f.MethodologyID != "" {
 		w.add("r.methodology_id = $%d", f.MethodologyID)
@@ -251,9 +252,9 @@ func riskWhere(orgID string, f isms.RiskFilter, now time.Time) *where {
 	if f.Query != "" {
 		q := strings.TrimPrefix(strings.ToUpper(strings.TrimSpace(f.Query)), "R-")
 		if n, err := strconv.Atoi(q); err == nil {
-			w.add(`(r.ref_num = $%d OR LOWER(r.title) LIKE $%d ESCAPE '\')`, n, likePattern(f.Query))
+			w.add("(r.ref_num = $%[1]d OR "+r.contains("r.title", 2)+")", n, likePattern(f.Query))
 		} else {
-			w.add(`LOWER(r.title) LIKE $%d ESCAPE '\'`, likePattern(f.Query))
+			w.add(r.contains("r.title", 1), likePattern(f.Query))
 		}
 	}
 	return w
@@ -269,7 +270,7 @@ const (
 // ListRisks returns a page of risks in the filter's order. The cursor is
 // the sort key of the previous page's last risk: "ref" or "rank:ref".
 func (r Reads) ListRisks(ctx context.Context, orgID string, f isms.RiskFilter, now time.Time) ([]isms.Risk, error) {
-	w := riskWhere(orgID, f, now)
+	w := r.riskWhere(orgID, f, now)
 	order := "r.ref_num"
 	rankCol := ""
 	switch f.Sort {
@@ -348,7 +349,7 @@ func parseRiskCursor(c string, ranked bool) (rank, ref int, err error) {
 // CountRisks counts the risks a filter selects.
 func (r Reads) CountRisks(ctx context.Context, orgID string, f isms.RiskFilter, now time.Time) (int, error) {
 	f.Cursor = ""
-	w := riskWhere(orgID, f, now)
+	w := r.riskWhere(orgID, f, now)
 	var n int
 	if err := r.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM risks r WHERE `+w.sql(), w.args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count risks: %w", err)
@@ -366,7 +367,7 @@ type HeatCell struct {
 // out of the residual map.
 func (r Reads) HeatMap(ctx context.Context, orgID string, f isms.RiskFilter, residual bool, now time.Time) ([]HeatCell, error) {
 	f.Likelihood, f.Impact, f.Cursor = 0, 0, ""
-	w := riskWhere(orgID, f, now)
+	w := r.riskWhere(orgID, f, now)
 	cols := "r.inherent_likelihood, r.inherent_impact"
 	if residual {
 		cols = "r.residual_likelihood, r.residual_impact"
