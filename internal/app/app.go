@@ -37,8 +37,9 @@ type Service struct {
 	sessionMax  time.Duration
 	// dummyHash is checked when an email is unknown, so that a failed
 	// sign-in takes as long whether or not the account exists.
-	dummyHash string
-	libs      libraryCache
+	dummyHash  string
+	libs       libraryCache
+	aggregates aggregateCache
 }
 
 // New returns a Service over db.
@@ -59,6 +60,7 @@ func New(db *store.DB, log *slog.Logger, opts Options) (*Service, error) {
 		sessionIdle: opts.SessionIdle,
 		sessionMax:  opts.SessionMax,
 		libs:        libraryCache{entries: map[string]cachedLibrary{}},
+		aggregates:  aggregateCache{entries: map[aggregateKey]aggregateEntry{}},
 	}
 	dummy, err := s.passwords.Hash(context.Background(), credential.NewSecret())
 	if err != nil {

@@ -88,7 +88,7 @@ func (s *Service) ListAssets(ctx context.Context, a Access, f isms.AssetFilter) 
 	if err != nil {
 		return p, err
 	}
-	p.Total, err = s.db.CountAssets(ctx, a.Org.ID, f)
+	p.Total, err = s.countAssets(ctx, a.Org.ID, f)
 	return p, err
 }
 

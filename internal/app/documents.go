@@ -236,8 +236,15 @@ func (s *Service) Methodology(ctx context.Context, a Access) (MethodologyDocumen
 			doc.Current = mv
 		}
 	}
-	doc.Use, err = s.db.MethodologyUse(ctx, a.Org.ID)
-	return doc, err
+	cells, err := s.riskCells(ctx, a.Org.ID, isms.RiskFilter{}, s.now())
+	if err != nil {
+		return doc, err
+	}
+	doc.Use = map[string]int{}
+	for _, c := range cells {
+		doc.Use[c.MethodologyID] += c.Count
+	}
+	return doc, nil
 }
 
 // MethodologyVersionByID returns one version of the methodology.

@@ -743,7 +743,7 @@ func (s *Service) ListRisks(ctx context.Context, a Access, f isms.RiskFilter) (R
 		}
 		p.Risks = append(p.Risks, row)
 	}
-	p.Total, err = s.db.CountRisks(ctx, a.Org.ID, f, now)
+	p.Total, err = s.countRisks(ctx, a.Org.ID, f, now)
 	return p, err
 }
 
@@ -812,27 +812,22 @@ func (s *Service) RiskHeatMap(ctx context.Context, a Access, f isms.RiskFilter, 
 	for l := range h.Counts {
 		h.Counts[l] = make([]int, len(m.Impact))
 	}
-	now := s.now()
-	all, err := s.db.CountRisks(ctx, a.Org.ID, f, now)
-	if err != nil {
-		return h, err
-	}
-	if h.Methodology.ID == "" {
-		h.Elsewhere = all
-		return h, nil
-	}
-	f.MethodologyID = h.Methodology.ID
-	cells, err := s.db.HeatMap(ctx, a.Org.ID, f, residual, now)
+	cells, err := s.riskCells(ctx, a.Org.ID, f, s.now())
 	if err != nil {
 		return h, err
 	}
 	for _, c := range cells {
-		if c.Likelihood >= 1 && c.Likelihood <= len(h.Counts) && c.Impact >= 1 && c.Impact <= len(h.Counts[0]) {
-			h.Counts[c.Likelihood-1][c.Impact-1] += c.Count
+		l, i := c.InherentLikelihood, c.InherentImpact
+		if residual {
+			l, i = c.ResidualLikelihood, c.ResidualImpact
+		}
+		if c.MethodologyID == h.Methodology.ID && l >= 1 && l <= len(h.Counts) && i >= 1 && i <= len(h.Counts[l-1]) {
+			h.Counts[l-1][i-1] += c.Count
 			h.Total += c.Count
+		} else {
+			h.Elsewhere += c.Count
 		}
 	}
-	h.Elsewhere = all - h.Total
 	return h, nil
 }
 

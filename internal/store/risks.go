@@ -357,54 +357,36 @@ func (r Reads) CountRisks(ctx context.Context, orgID string, f isms.RiskFilter, 
 	return n, nil
 }
 
-// HeatCell is the number of risks in one cell of a heat map.
-type HeatCell struct {
-	Likelihood, Impact, Count int
+// RiskCell counts the risks with one combination of methodology version
+// and inherent and residual rating (residual 0 when not rated).
+type RiskCell struct {
+	MethodologyID      string
+	InherentLikelihood int
+	InherentImpact     int
+	ResidualLikelihood int
+	ResidualImpact     int
+	Count              int
 }
 
-// HeatMap counts the risks rated against one methodology version by
-// inherent or residual rating; risks not yet rated residually are left
-// out of the residual map.
-func (r Reads) HeatMap(ctx context.Context, orgID string, f isms.RiskFilter, residual bool, now time.Time) ([]HeatCell, error) {
+// RiskCells counts the risks a filter selects by methodology version and
+// rating, in one grouped scan: everything the heat maps and the register's
+// totals need. The filter's cell, cursor, order and limit do not apply.
+func (r Reads) RiskCells(ctx context.Context, orgID string, f isms.RiskFilter, now time.Time) ([]RiskCell, error) {
 	f.Likelihood, f.Impact, f.Cursor = 0, 0, ""
 	w := r.riskWhere(orgID, f, now)
-	cols := "r.inherent_likelihood, r.inherent_impact"
-	if residual {
-		cols = "r.residual_likelihood, r.residual_impact"
-		w.add("r.residual_likelihood > $%d", 0)
-	}
+	const cols = "r.methodology_id, r.inherent_likelihood, r.inherent_impact, r.residual_likelihood, r.residual_impact"
 	rows, err := r.q.QueryContext(ctx, `SELECT `+cols+`, COUNT(*) FROM risks r WHERE `+w.sql()+` GROUP BY `+cols, w.args...)
 	if err != nil {
-		return nil, fmt.Errorf("heat map: %w", err)
+		return nil, fmt.Errorf("count risks by rating: %w", err)
 	}
 	defer rows.Close()
-	var out []HeatCell
+	var out []RiskCell
 	for rows.Next() {
-		var c HeatCell
-		if err := rows.Scan(&c.Likelihood, &c.Impact, &c.Count); err != nil {
-			return nil, fmt.Errorf("heat map: %w", err)
+		var c RiskCell
+		if err := rows.Scan(&c.MethodologyID, &c.InherentLikelihood, &c.InherentImpact, &c.ResidualLikelihood, &c.ResidualImpact, &c.Count); err != nil {
+			return nil, fmt.Errorf("count risks by rating: %w", err)
 		}
 		out = append(out, c)
-	}
-	return out, rows.Err()
-}
-
-// MethodologyUse counts the organisation's risks by the methodology
-// version they were rated against.
-func (r Reads) MethodologyUse(ctx context.Context, orgID string) (map[string]int, error) {
-	rows, err := r.q.QueryContext(ctx, `SELECT methodology_id, COUNT(*) FROM risks WHERE org_id = $1 GROUP BY methodology_id`, orgID)
-	if err != nil {
-		return nil, fmt.Errorf("methodology use: %w", err)
-	}
-	defer rows.Close()
-	out := map[string]int{}
-	for rows.Next() {
-		var id string
-		var n int
-		if err := rows.Scan(&id, &n); err != nil {
-			return nil, fmt.Errorf("methodology use: %w", err)
-		}
-		out[id] = n
 	}
 	return out, rows.Err()
 }

@@ -295,13 +295,16 @@ func TestRiskRegister(t *testing.T) {
 			t.Errorf("decisions = %+v, %v", decisions, err)
 		}
 
-		inherent, err := db.HeatMap(ctx, f.org.ID, isms.RiskFilter{MethodologyID: meth.ID}, false, now)
-		if err != nil || len(inherent) != 4 {
-			t.Errorf("inherent heat map = %+v, %v", inherent, err)
+		cells, err := db.RiskCells(ctx, f.org.ID, isms.RiskFilter{Likelihood: 3, Impact: 4}, now)
+		if err != nil || len(cells) != 4 {
+			t.Fatalf("risk cells = %+v, %v; want one a risk, the cell filter ignored", cells, err)
 		}
-		residual, err := db.HeatMap(ctx, f.org.ID, isms.RiskFilter{MethodologyID: meth.ID}, true, now)
-		if err != nil || !slices.Equal(residual, []store.HeatCell{{Likelihood: 2, Impact: 3, Count: 1}}) {
-			t.Errorf("residual heat map = %+v, %v", residual, err)
+		treated := store.RiskCell{MethodologyID: meth.ID, InherentLikelihood: 4, InherentImpact: 5, ResidualLikelihood: 2, ResidualImpact: 3, Count: 1}
+		if !slices.Contains(cells, treated) {
+			t.Errorf("risk cells %+v lack the treated risk %+v", cells, treated)
+		}
+		if cells, _ := db.RiskCells(ctx, f.org.ID, isms.RiskFilter{AssetID: asset.ID}, now); len(cells) != 2 {
+			t.Errorf("risk cells of one asset = %+v, want its two risks", cells)
 		}
 		if r := mustVerify(t, db.DB, f.org.ID); !r.OK() {
 			t.Errorf("verify: %+v", r.Problems)

@@ -129,8 +129,10 @@ CREATE INDEX risks_org_owner ON risks (org_id, owner_id, ref_num);
 CREATE INDEX risks_org_status ON risks (org_id, status, ref_num);
 CREATE INDEX risks_org_treatment ON risks (org_id, treatment, ref_num);
 CREATE INDEX risks_org_review ON risks (org_id, review_date, ref_num);
-CREATE INDEX risks_inherent_cell ON risks (org_id, methodology_id, inherent_likelihood, inherent_impact);
-CREATE INDEX risks_residual_cell ON risks (org_id, methodology_id, residual_likelihood, residual_impact);
+-- The heat maps and the register's counts come from one grouped scan of
+-- this index, which holds every column they need.
+CREATE INDEX risks_org_cells ON risks (org_id, methodology_id, inherent_likelihood, inherent_impact,
+    residual_likelihood, residual_impact);
 
 CREATE TABLE risk_assets (
     id         TEXT PRIMARY KEY,
