@@ -342,3 +342,36 @@ func TestAssetsAndRisksStayInTheirOrganisation(t *testing.T) {
 		}
 	})
 }
+
+// TestCountsFollowChanges checks that the kept counts of the register
+// are made again after every change.
+func TestCountsFollowChanges(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
+		ctx := context.Background()
+		e := newEnv(t, db)
+		manager := e.member(t, "manager@acme.example", isms.RoleISMSManager)
+		total := func() int {
+			p, err := e.svc.ListRisks(ctx, manager, isms.RiskFilter{OwnerID: manager.Member.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			h, err := e.svc.RiskHeatMap(ctx, manager, isms.RiskFilter{OwnerID: manager.Member.ID}, false, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if h.Total+h.Elsewhere != p.Total {
+				t.Errorf("heat map counts %d+%d risks, the list %d", h.Total, h.Elsewhere, p.Total)
+			}
+			return p.Total
+		}
+		for want := range 3 {
+			if got := total(); got != want {
+				t.Fatalf("total = %d, want %d", got, want)
+			}
+			if _, err := e.svc.CreateRisk(ctx, manager, app.RiskInput{Title: "Risk", ThreatText: "x", AffectsA: true,
+				InherentLikelihood: 1 + want, InherentImpact: 2, OwnerID: manager.Member.ID}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+}
