@@ -56,7 +56,8 @@ type AssetImport struct {
 	Unresolved int
 	Warnings   []string
 	// Assets are the assets of the file as stored (as they would be, on
-	// a dry run), in the file's order.
+	// a dry run, where assets that would be new have no id), in the
+	// file's order.
 	Assets []store.StoredAsset
 	DryRun bool
 }
@@ -102,8 +103,10 @@ func (s *Service) ImportAssets(ctx context.Context, a Access, in AssetFile, dryR
 		}
 	}
 	var out AssetImport
+	var fresh []bool // by index in out.Assets: made by this import
 	err = s.db.InTx(ctx, a.Principal.Actor(), func(tx *store.Tx) error {
 		out = AssetImport{Format: res.Format, Warnings: res.Warnings, DryRun: dryRun}
+		fresh = nil
 		classes, err := tx.Classifications(ctx, a.Org.ID)
 		if err != nil {
 			return err
@@ -145,6 +148,7 @@ func (s *Service) ImportAssets(ctx context.Context, a Access, in AssetFile, dryR
 			}
 			ids[x.Key] = next.ID
 			out.Assets = append(out.Assets, next)
+			fresh = append(fresh, isNew)
 		}
 		if len(problems) > 0 {
 			return problems
@@ -158,6 +162,12 @@ func (s *Service) ImportAssets(ctx context.Context, a Access, in AssetFile, dryR
 		return nil
 	})
 	if errors.Is(err, errDryRun) {
+		// The new assets of a dry run were never kept, nor their ids.
+		for i := range out.Assets {
+			if fresh[i] {
+				out.Assets[i].ID = ""
+			}
+		}
 		err = nil
 	}
 	return out, err
@@ -278,6 +288,9 @@ func AssetCSVTemplate() []byte { return aibom.CSVTemplate() }
 // among it, page by page.
 func (s *Service) inventory(ctx context.Context, a Access, f isms.AssetFilter) ([]store.StoredAsset, []isms.AssetRelation, map[string]isms.Member, error) {
 	if err := a.require(isms.PermRead); err != nil {
+		return nil, nil, nil, err
+	}
+	if err := checkAssetFilter(f); err != nil {
 		return nil, nil, nil, err
 	}
 	var all []store.StoredAsset

@@ -65,11 +65,8 @@ func (s *Service) ListAssets(ctx context.Context, a Access, f isms.AssetFilter) 
 	if err := a.require(isms.PermRead); err != nil {
 		return AssetPage{}, err
 	}
-	if f.Type != "" && !f.Type.IsValid() {
-		return AssetPage{}, isms.Invalid("type", "%q is not an asset type", f.Type)
-	}
-	if f.Lifecycle != "" && !slices.Contains(isms.Lifecycles, f.Lifecycle) {
-		return AssetPage{}, isms.Invalid("lifecycle", "%q is not a lifecycle state", f.Lifecycle)
+	if err := checkAssetFilter(f); err != nil {
+		return AssetPage{}, err
 	}
 	var p AssetPage
 	var err error
@@ -90,6 +87,16 @@ func (s *Service) ListAssets(ctx context.Context, a Access, f isms.AssetFilter) 
 	}
 	p.Total, err = s.countAssets(ctx, a.Org.ID, f)
 	return p, err
+}
+
+func checkAssetFilter(f isms.AssetFilter) error {
+	if f.Type != "" && !f.Type.IsValid() {
+		return isms.Invalid("type", "%q is not an asset type", f.Type)
+	}
+	if f.Lifecycle != "" && !slices.Contains(isms.Lifecycles, f.Lifecycle) {
+		return isms.Invalid("lifecycle", "%q is not a lifecycle state", f.Lifecycle)
+	}
+	return nil
 }
 
 // Asset returns one asset.
@@ -314,8 +321,9 @@ type AssetGraph struct {
 	Relations []isms.AssetRelation
 }
 
-// maxGraphAssets bounds a neighbourhood so that a hub asset (a cluster
-// everything runs on) still draws a readable graph.
+// maxGraphAssets bounds a neighbourhood beyond the asset's own neighbours
+// so that a hub asset (a cluster everything runs on) still draws a
+// readable graph.
 const maxGraphAssets = 60
 
 // AssetGraph returns the neighbourhood of an asset, up to depth steps.
@@ -330,7 +338,7 @@ func (s *Service) AssetGraph(ctx context.Context, a Access, id string, depth int
 	seen := map[string]bool{id: true}
 	seenRel := map[string]bool{}
 	frontier := []string{id}
-	for step := 0; step < depth && len(frontier) > 0 && len(seen) < maxGraphAssets; step++ {
+	for step := 0; step < depth && len(frontier) > 0 && (step == 0 || len(seen) < maxGraphAssets); step++ {
 		rels, err := s.db.AssetRelations(ctx, a.Org.ID, frontier)
 		if err != nil {
 			return g, err
@@ -341,7 +349,10 @@ func (s *Service) AssetGraph(ctx context.Context, a Access, id string, depth int
 				continue
 			}
 			for _, end := range []string{rel.FromID, rel.ToID} {
-				if !seen[end] && len(seen) < maxGraphAssets {
+				// The centre's own neighbours are all there, so the graph
+				// lists every relation of the asset; further steps stop at
+				// the bound.
+				if !seen[end] && (step == 0 || len(seen) < maxGraphAssets) {
 					seen[end] = true
 					frontier = append(frontier, end)
 				}

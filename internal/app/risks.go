@@ -877,6 +877,9 @@ func (s *Service) SuggestRisks(ctx context.Context, a Access, assetID string) ([
 // AcceptSuggestion registers a suggested risk for an asset, rated as the
 // suggestion proposes unless likelihood and impact are given.
 func (s *Service) AcceptSuggestion(ctx context.Context, a Access, assetID, threatRef, ownerID string, likelihood, impact int) (isms.Risk, error) {
+	if err := a.require(isms.PermWriteRecords); err != nil {
+		return isms.Risk{}, err
+	}
 	suggestions, err := s.SuggestRisks(ctx, a, assetID)
 	if err != nil {
 		return isms.Risk{}, err
