@@ -66,6 +66,46 @@ func (a *API) Register(r *router.Router) {
 	r.Handle("POST", Prefix+"/orgs/{org}/framework-imports", a.inOrg(a.importFrameworks))
 	r.Handle("GET", Prefix+"/orgs/{org}/framework-imports/{id}", a.inOrg(a.getImport))
 	r.Handle("DELETE", Prefix+"/orgs/{org}/framework-imports/{id}", a.inOrg(a.removeImport))
+
+	r.Handle("GET", Prefix+"/orgs/{org}/assets", a.inOrg(a.listAssets))
+	r.Handle("POST", Prefix+"/orgs/{org}/assets", a.inOrg(a.createAsset))
+	r.Handle("GET", Prefix+"/orgs/{org}/assets/export", a.inOrg(a.exportAssets))
+	r.Handle("GET", Prefix+"/orgs/{org}/assets/{id}", a.inOrg(a.getAsset))
+	r.Handle("PUT", Prefix+"/orgs/{org}/assets/{id}", a.inOrg(a.putAsset))
+	r.Handle("DELETE", Prefix+"/orgs/{org}/assets/{id}", a.inOrg(a.deleteAsset))
+	r.Handle("GET", Prefix+"/orgs/{org}/assets/{id}/graph", a.inOrg(a.assetGraph))
+	r.Handle("POST", Prefix+"/orgs/{org}/assets/{id}/relations", a.inOrg(a.addRelation))
+	r.Handle("GET", Prefix+"/orgs/{org}/assets/{id}/risk-suggestions", a.inOrg(a.riskSuggestions))
+	r.Handle("POST", Prefix+"/orgs/{org}/assets/{id}/risk-suggestions", a.inOrg(a.acceptSuggestion))
+	r.Handle("DELETE", Prefix+"/orgs/{org}/asset-relations/{id}", a.inOrg(a.removeRelation))
+	r.Handle("POST", Prefix+"/orgs/{org}/asset-imports", a.inOrg(a.importAssets))
+	r.Handle("GET", Prefix+"/orgs/{org}/asset-imports/template", a.inOrg(a.assetTemplate))
+	r.Handle("GET", Prefix+"/orgs/{org}/classifications", a.inOrg(a.getClassifications))
+	r.Handle("PUT", Prefix+"/orgs/{org}/classifications", a.inOrg(a.putClassifications))
+
+	r.Handle("GET", Prefix+"/orgs/{org}/context", a.inOrg(a.getContext))
+	r.Handle("PUT", Prefix+"/orgs/{org}/context/draft", a.inOrg(a.putContextDraft))
+	r.Handle("GET", Prefix+"/orgs/{org}/context/export", a.inOrg(a.exportContext))
+	r.Handle("GET", Prefix+"/orgs/{org}/context/versions/{id}", a.inOrg(a.getContextVersion))
+	r.Handle("POST", Prefix+"/orgs/{org}/context/versions/{id}/approve", a.inOrg(a.approveContext))
+	r.Handle("DELETE", Prefix+"/orgs/{org}/context/versions/{id}", a.inOrg(a.discardContext))
+	r.Handle("GET", Prefix+"/orgs/{org}/risk-methodology", a.inOrg(a.getMethodology))
+	r.Handle("PUT", Prefix+"/orgs/{org}/risk-methodology/draft", a.inOrg(a.putMethodologyDraft))
+	r.Handle("GET", Prefix+"/orgs/{org}/risk-methodology/versions/{id}", a.inOrg(a.getMethodologyVersion))
+	r.Handle("POST", Prefix+"/orgs/{org}/risk-methodology/versions/{id}/approve", a.inOrg(a.approveMethodology))
+	r.Handle("DELETE", Prefix+"/orgs/{org}/risk-methodology/versions/{id}", a.inOrg(a.discardMethodology))
+
+	r.Handle("GET", Prefix+"/orgs/{org}/risks", a.inOrg(a.listRisks))
+	r.Handle("POST", Prefix+"/orgs/{org}/risks", a.inOrg(a.createRisk))
+	r.Handle("GET", Prefix+"/orgs/{org}/risks/{id}", a.inOrg(a.getRisk))
+	r.Handle("PUT", Prefix+"/orgs/{org}/risks/{id}", a.inOrg(a.putRisk))
+	r.Handle("PUT", Prefix+"/orgs/{org}/risks/{id}/treatment", a.inOrg(a.putTreatment))
+	r.Handle("POST", Prefix+"/orgs/{org}/risks/{id}/actions", a.inOrg(a.addAction))
+	r.Handle("PATCH", Prefix+"/orgs/{org}/risks/{id}/actions/{action}", a.inOrg(a.patchAction))
+	r.Handle("POST", Prefix+"/orgs/{org}/risks/{id}/decisions", a.inOrg(a.decideOnRisk))
+	r.Handle("GET", Prefix+"/orgs/{org}/risks/{id}/history", a.inOrg(a.riskHistory))
+	r.Handle("GET", Prefix+"/orgs/{org}/risk-heatmap", a.inOrg(a.riskHeatMap))
+	r.Handle("GET", Prefix+"/orgs/{org}/risk-reports/{kind}", a.inOrg(a.riskReport))
 }
 
 // NotFound answers requests under the prefix that match no route, so API
@@ -129,6 +169,10 @@ func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
 	var media *mediaTypeError
 	if errors.As(err, &media) {
 		p = problem.New(http.StatusUnsupportedMediaType, "unsupported-media", media.Error())
+	}
+	var file *fileTooLargeError
+	if errors.As(err, &file) {
+		p = problem.New(http.StatusRequestEntityTooLarge, "too-large", file.Error())
 	}
 	p.Instance = r.URL.Path
 	p.RequestID = router.RequestID(r.Context())

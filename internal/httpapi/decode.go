@@ -104,9 +104,37 @@ func (a *API) decode(w http.ResponseWriter, r *http.Request, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return decodeError(err)
+		return decodeError(withoutEmbedded(err, reflect.TypeOf(v).Elem()))
 	}
 	return nil
+}
+
+// withoutEmbedded drops from the field path of a type error the names of
+// structs embedded in t ("riskWrite.title"), which are no JSON names.
+func withoutEmbedded(err error, t reflect.Type) error {
+	var typeErr *json.UnmarshalTypeError
+	if !errors.As(err, &typeErr) || typeErr.Field == "" {
+		return err
+	}
+	embedded := map[string]bool{}
+	var collect func(reflect.Type)
+	collect = func(t reflect.Type) {
+		for f := range t.Fields() {
+			if f.Anonymous && f.Type.Kind() == reflect.Struct {
+				embedded[f.Name] = true
+				collect(f.Type)
+			}
+		}
+	}
+	collect(t)
+	var path []string
+	for _, seg := range strings.Split(typeErr.Field, ".") {
+		if !embedded[seg] {
+			path = append(path, seg)
+		}
+	}
+	typeErr.Field = strings.Join(path, ".")
+	return err
 }
 
 // checkMembers checks the member names of the JSON object in data, which
@@ -171,6 +199,11 @@ func usableText(s string) bool {
 func jsonFieldNames(t reflect.Type) []string {
 	var names []string
 	for f := range t.Fields() {
+		if f.Anonymous && f.Tag.Get("json") == "" && f.Type.Kind() == reflect.Struct {
+			// encoding/json promotes the fields of an embedded struct.
+			names = append(names, jsonFieldNames(f.Type)...)
+			continue
+		}
 		if !f.IsExported() {
 			continue
 		}
@@ -266,6 +299,31 @@ func parseTime(field, s string) (time.Time, error) {
 		return time.Time{}, isms.Invalid(field, "%q is not an RFC 3339 date-time such as 2027-01-31T00:00:00Z", s)
 	}
 	return t.UTC().Truncate(time.Microsecond), nil
+}
+
+// dateLayout is how the API writes and reads days without a time, such
+// as a review date.
+const dateLayout = "2006-01-02"
+
+// parseDate reads an optional day of a request field.
+func parseDate(field string, s *string) (*time.Time, error) {
+	if s == nil {
+		return nil, nil
+	}
+	t, err := time.Parse(dateLayout, *s)
+	if err != nil {
+		return nil, isms.Invalid(field, "%q is not a date such as 2027-01-31", *s)
+	}
+	return &t, nil
+}
+
+// formatDate writes an optional day.
+func formatDate(t *time.Time) *string {
+	if t == nil {
+		return nil
+	}
+	s := t.UTC().Format(dateLayout)
+	return &s
 }
 
 // queryInt reads an optional whole-number query parameter.

@@ -569,6 +569,7 @@ func exerciseAPI(t *testing.T, f *fixture) {
 	expect(request{method: "GET", path: "/orgs/acme/ledger/export"}, 401)
 
 	exerciseFrameworks(t, f)
+	exerciseRecords(t, f)
 }
 
 // testFile reads one of the framework package's example files.

@@ -182,10 +182,234 @@ var policy = map[string]rule{
 		return formCall("/o/acme/framework-imports/" + f.frameworkImport() + "/remove")
 	}),
 	"GET /o/{org}/framework-search": orgRoutes(allRoles, 0, 200, get("/o/acme/framework-search?q=extraction")),
-	// Asset, context and methodology API.
-	// Risk API.
+	// Asset, context and methodology API. Writes need write_records;
+	// where the app lets a contributor change what they own, the record
+	// here is someone else's, so the contributor is refused.
+	"GET /api/v1/orgs/{org}/assets": orgRoutes(allRoles, 0, 200, get("/api/v1/orgs/acme/assets?type=inference_endpoint&q=api&limit=5")),
+	"POST /api/v1/orgs/{org}/assets": orgRoutes(writers, 403, 201, func(f *fixture, _ *principal) call {
+		return jsonCall("POST", "/api/v1/orgs/acme/assets", `{"name": "API asset `+f.unique()+`", "type": "model"}`)(f, nil)
+	}),
+	"GET /api/v1/orgs/{org}/assets/export": orgRoutes(allRoles, 0, 200, get("/api/v1/orgs/acme/assets/export?format=xlsx")),
+	"GET /api/v1/orgs/{org}/assets/{id}": orgRoutes(allRoles, 0, 200, func(f *fixture, _ *principal) call {
+		return call{method: "GET", path: "/api/v1/orgs/acme/assets/" + f.apiAsset("")}
+	}),
+	"PUT /api/v1/orgs/{org}/assets/{id}": orgRoutes(writers, 403, 200, func(f *fixture, _ *principal) call {
+		owner := f.target().ID
+		return jsonCall("PUT", "/api/v1/orgs/acme/assets/"+f.apiAsset(owner), `{"name": "Renamed", "type": "model", "owner_id": "`+owner+`"}`)(f, nil)
+	}),
+	"DELETE /api/v1/orgs/{org}/assets/{id}": orgRoutes(writers, 403, 204, func(f *fixture, _ *principal) call {
+		return call{method: "DELETE", path: "/api/v1/orgs/acme/assets/" + f.apiAsset("")}
+	}),
+	"GET /api/v1/orgs/{org}/assets/{id}/graph": orgRoutes(allRoles, 0, 200, func(f *fixture, _ *principal) call {
+		return call{method: "GET", path: "/api/v1/orgs/acme/assets/" + f.apiAsset("") + "/graph?depth=2"}
+	}),
+	"POST /api/v1/orgs/{org}/assets/{id}/relations": orgRoutes(writers, 403, 201, func(f *fixture, _ *principal) call {
+		return jsonCall("POST", "/api/v1/orgs/acme/assets/"+f.apiAsset("")+"/relations", `{"kind": "runs_on", "to_id": "`+f.apiAsset("")+`"}`)(f, nil)
+	}),
+	"GET /api/v1/orgs/{org}/assets/{id}/risk-suggestions": orgRoutes(allRoles, 0, 200, func(f *fixture, _ *principal) call {
+		return call{method: "GET", path: "/api/v1/orgs/acme/assets/" + f.apiAsset("") + "/risk-suggestions"}
+	}),
+	"POST /api/v1/orgs/{org}/assets/{id}/risk-suggestions": orgRoutes(writers, 403, 201, func(f *fixture, _ *principal) call {
+		return jsonCall("POST", "/api/v1/orgs/acme/assets/"+f.apiAsset(f.target().ID)+"/risk-suggestions", `{"threat": "owasp-llm-top10-2025:LLM01:2025"}`)(f, nil)
+	}),
+	"DELETE /api/v1/orgs/{org}/asset-relations/{id}": orgRoutes(writers, 403, 204, func(f *fixture, _ *principal) call {
+		return call{method: "DELETE", path: "/api/v1/orgs/acme/asset-relations/" + f.apiRelation()}
+	}),
+	"POST /api/v1/orgs/{org}/asset-imports": orgRoutes(writers, 403, 200, func(f *fixture, _ *principal) call {
+		return call{method: "POST", path: "/api/v1/orgs/acme/asset-imports?format=csv&name=assets.csv", contentType: "text/csv",
+			body: "key,name,type\napi-" + f.unique() + ",Imported model,model\n"}
+	}),
+	"GET /api/v1/orgs/{org}/asset-imports/template": orgRoutes(allRoles, 0, 200, get("/api/v1/orgs/acme/asset-imports/template")),
+	"GET /api/v1/orgs/{org}/classifications":        orgRoutes(allRoles, 0, 200, get("/api/v1/orgs/acme/classifications")),
+	"PUT /api/v1/orgs/{org}/classifications": orgRoutes(managers, 403, 200,
+		jsonCall("PUT", "/api/v1/orgs/acme/classifications", `{"levels": ["public", "internal", "confidential", "secret"]}`)),
+	"GET /api/v1/orgs/{org}/context": orgRoutes(allRoles, 0, 200, get("/api/v1/orgs/acme/context")),
+	"PUT /api/v1/orgs/{org}/context/draft": orgRoutes(writers, 403, 200, func(f *fixture, _ *principal) call {
+		return jsonCall("PUT", "/api/v1/orgs/acme/context/draft", `{"scope": "API scope `+f.unique()+`"}`)(f, nil)
+	}),
+	"GET /api/v1/orgs/{org}/context/export": orgRoutes(allRoles, 0, 200, func(f *fixture, _ *principal) call {
+		return call{method: "GET", path: "/api/v1/orgs/acme/context/export?format=pdf&version=" + f.apiContextDraft()}
+	}),
+	"GET /api/v1/orgs/{org}/context/versions/{id}": orgRoutes(allRoles, 0, 200, func(f *fixture, _ *principal) call {
+		return call{method: "GET", path: "/api/v1/orgs/acme/context/versions/" + f.apiContextDraft()}
+	}),
+	"POST /api/v1/orgs/{org}/context/versions/{id}/approve": orgRoutes(managers, 403, 200, func(f *fixture, _ *principal) call {
+		return call{method: "POST", path: "/api/v1/orgs/acme/context/versions/" + f.apiContextDraft() + "/approve"}
+	}),
+	"DELETE /api/v1/orgs/{org}/context/versions/{id}": orgRoutes(writers, 403, 204, func(f *fixture, _ *principal) call {
+		return call{method: "DELETE", path: "/api/v1/orgs/acme/context/versions/" + f.apiContextDraft()}
+	}),
+	"GET /api/v1/orgs/{org}/risk-methodology": orgRoutes(allRoles, 0, 200, get("/api/v1/orgs/acme/risk-methodology")),
+	"PUT /api/v1/orgs/{org}/risk-methodology/draft": orgRoutes(writers, 403, 200, func(f *fixture, _ *principal) call {
+		return jsonCall("PUT", "/api/v1/orgs/acme/risk-methodology/draft", apiMethodologyBody())(f, nil)
+	}),
+	"GET /api/v1/orgs/{org}/risk-methodology/versions/{id}": orgRoutes(allRoles, 0, 200, func(f *fixture, _ *principal) call {
+		return call{method: "GET", path: "/api/v1/orgs/acme/risk-methodology/versions/" + f.apiMethodologyDraft()}
+	}),
+	"POST /api/v1/orgs/{org}/risk-methodology/versions/{id}/approve": orgRoutes(managers, 403, 200, func(f *fixture, _ *principal) call {
+		return call{method: "POST", path: "/api/v1/orgs/acme/risk-methodology/versions/" + f.apiMethodologyDraft() + "/approve"}
+	}),
+	"DELETE /api/v1/orgs/{org}/risk-methodology/versions/{id}": orgRoutes(writers, 403, 204, func(f *fixture, _ *principal) call {
+		return call{method: "DELETE", path: "/api/v1/orgs/acme/risk-methodology/versions/" + f.apiMethodologyDraft()}
+	}),
+	// Risk API. The risks written to are owned by someone else, so that a
+	// contributor, who may change only the risks they own, is refused.
+	"GET /api/v1/orgs/{org}/risks": orgRoutes(allRoles, 0, 200, get("/api/v1/orgs/acme/risks?level=medium&sort=level&limit=5")),
+	"POST /api/v1/orgs/{org}/risks": orgRoutes(writers, 403, 201, func(f *fixture, _ *principal) call {
+		return jsonCall("POST", "/api/v1/orgs/acme/risks", apiRiskBody(f.target().ID))(f, nil)
+	}),
+	"GET /api/v1/orgs/{org}/risks/{id}": orgRoutes(allRoles, 0, 200, func(f *fixture, _ *principal) call {
+		return call{method: "GET", path: "/api/v1/orgs/acme/risks/" + f.apiRisk(f.target().ID).Ref()}
+	}),
+	"PUT /api/v1/orgs/{org}/risks/{id}": orgRoutes(writers, 403, 200, func(f *fixture, _ *principal) call {
+		owner := f.target().ID
+		return jsonCall("PUT", "/api/v1/orgs/acme/risks/"+f.apiRisk(owner).ID, apiRiskBody(owner))(f, nil)
+	}),
+	"PUT /api/v1/orgs/{org}/risks/{id}/treatment": orgRoutes(writers, 403, 200, func(f *fixture, _ *principal) call {
+		return jsonCall("PUT", "/api/v1/orgs/acme/risks/"+f.apiRisk(f.target().ID).ID+"/treatment",
+			`{"treatment": "mitigate", "controls": ["iso27001-2022:A.8.28"], "residual_likelihood": 1, "residual_impact": 1}`)(f, nil)
+	}),
+	"POST /api/v1/orgs/{org}/risks/{id}/actions": orgRoutes(writers, 403, 201, func(f *fixture, _ *principal) call {
+		return jsonCall("POST", "/api/v1/orgs/acme/risks/"+f.apiRisk(f.target().ID).ID+"/actions", `{"description": "Filter prompts"}`)(f, nil)
+	}),
+	"PATCH /api/v1/orgs/{org}/risks/{id}/actions/{action}": orgRoutes(writers, 403, 200, func(f *fixture, _ *principal) call {
+		risk, action := f.apiAction(f.target().ID)
+		return jsonCall("PATCH", "/api/v1/orgs/acme/risks/"+risk+"/actions/"+action, `{"status": "done"}`)(f, nil)
+	}),
+	// Decisions are not a matter of role but of ownership: only the risk
+	// owner decides, whatever their role (the acceptance criteria then
+	// limit which roles may accept which residual level). The risk here is
+	// treated, rated and owned by the caller whenever the caller may own
+	// records, which every role but auditor may; an auditor's call is on
+	// someone else's risk and refused. Approving the plan is a decision
+	// every owner may make, so the table holds for every role that can own.
+	"POST /api/v1/orgs/{org}/risks/{id}/decisions": orgRoutes(
+		[]isms.Role{isms.RoleOwner, isms.RoleAdmin, isms.RoleISMSManager, isms.RoleContributor, isms.RoleViewer}, 403, 201,
+		func(f *fixture, c *principal) call {
+			return jsonCall("POST", "/api/v1/orgs/acme/risks/"+f.apiTreatedRisk(f.apiRiskOwner(c)).ID+"/decisions",
+				`{"kind": "plan_approval", "justification": "The filter is proportionate"}`)(f, c)
+		}),
+	"GET /api/v1/orgs/{org}/risks/{id}/history": orgRoutes(allRoles, 0, 200, func(f *fixture, _ *principal) call {
+		return call{method: "GET", path: "/api/v1/orgs/acme/risks/" + f.apiTreatedRisk(f.target().ID).ID + "/history"}
+	}),
+	"GET /api/v1/orgs/{org}/risk-heatmap":        orgRoutes(allRoles, 0, 200, get("/api/v1/orgs/acme/risk-heatmap?kind=residual&treatment=mitigate")),
+	"GET /api/v1/orgs/{org}/risk-reports/{kind}": orgRoutes(allRoles, 0, 200, get("/api/v1/orgs/acme/risk-reports/treatment?format=xlsx")),
 	// Asset, context and methodology pages.
+	"GET /o/{org}/assets": orgRoutes(allRoles, 0, 200, get("/o/acme/assets?type=model&lifecycle=in_production&q=page")),
+	"POST /o/{org}/assets": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		return formCall("/o/acme/assets", "name", "UI asset "+f.unique(), "type", "dataset", "attr.dataset.purpose", "training", "confidentiality", "3")
+	}),
+	"GET /o/{org}/assets/new":          orgRoutes(writers, 403, 200, get("/o/acme/assets/new")),
+	"GET /o/{org}/assets/import":       orgRoutes(writers, 403, 200, get("/o/acme/assets/import")),
+	"GET /o/{org}/assets/export":       orgRoutes(allRoles, 0, 200, get("/o/acme/assets/export?format=csv&type=model")),
+	"GET /o/{org}/assets/template.csv": orgRoutes(allRoles, 0, 200, get("/o/acme/assets/template.csv")),
+	"POST /o/{org}/assets/import": orgRoutes(writers, 403, 200, func(f *fixture, _ *principal) call {
+		return call{method: "POST", path: "/o/acme/assets/import", form: url.Values{"format": {"csv"}}, file: "key,name,type\nui-" + f.unique() + ",Imported model,model\n"}
+	}),
+	"GET /o/{org}/assets/{id}": orgRoutes(allRoles, 0, 200, func(f *fixture, _ *principal) call {
+		from, _ := f.pageRelation()
+		return call{method: "GET", path: "/o/acme/assets/" + from}
+	}),
+	"POST /o/{org}/assets/{id}": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		return formCall("/o/acme/assets/"+f.pageAsset(), "name", "Renamed "+f.unique(), "type", "model", "lifecycle", "in_production")
+	}),
+	"GET /o/{org}/assets/{id}/edit": orgRoutes(writers, 403, 200, func(f *fixture, _ *principal) call {
+		return call{method: "GET", path: "/o/acme/assets/" + f.pageAsset() + "/edit"}
+	}),
+	"POST /o/{org}/assets/{id}/delete": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		return formCall("/o/acme/assets/" + f.pageAsset() + "/delete")
+	}),
+	"POST /o/{org}/assets/{id}/relations": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		return formCall("/o/acme/assets/"+f.pageAsset()+"/relations", "kind", "trained_on", "target", f.pageAsset(), "direction", "outgoing")
+	}),
+	"POST /o/{org}/assets/{id}/relations/{rel}/remove": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		from, rel := f.pageRelation()
+		return formCall("/o/acme/assets/" + from + "/relations/" + rel + "/remove")
+	}),
+	"GET /o/{org}/context": orgRoutes(allRoles, 0, 200, get("/o/acme/context")),
+	"POST /o/{org}/context": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		return formCall("/o/acme/context", "scope", "Acme "+f.unique(), "included.0.name", "Platform", "climate_relevant", "no")
+	}),
+	"GET /o/{org}/context/edit": orgRoutes(writers, 403, 200, get("/o/acme/context/edit")),
+	"GET /o/{org}/context/export": orgRoutes(allRoles, 0, 200, func(f *fixture, _ *principal) call {
+		return call{method: "GET", path: "/o/acme/context/export?version=" + f.pageContextDraft()}
+	}),
+	"GET /o/{org}/context/versions/{id}": orgRoutes(allRoles, 0, 200, func(f *fixture, _ *principal) call {
+		return call{method: "GET", path: "/o/acme/context/versions/" + f.pageContextDraft()}
+	}),
+	"POST /o/{org}/context/versions/{id}/approve": orgRoutes(managers, 403, 303, func(f *fixture, _ *principal) call {
+		return formCall("/o/acme/context/versions/" + f.pageContextDraft() + "/approve")
+	}),
+	"POST /o/{org}/context/versions/{id}/discard": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		return formCall("/o/acme/context/versions/" + f.pageContextDraft() + "/discard")
+	}),
+	"GET /o/{org}/methodology": orgRoutes(allRoles, 0, 200, get("/o/acme/methodology")),
+	"POST /o/{org}/methodology": orgRoutes(writers, 403, 303, func(*fixture, *principal) call {
+		return call{method: "POST", path: "/o/acme/methodology", form: methodologyPageForm()}
+	}),
+	"GET /o/{org}/methodology/edit": orgRoutes(writers, 403, 200, get("/o/acme/methodology/edit")),
+	"GET /o/{org}/methodology/versions/{id}": orgRoutes(allRoles, 0, 200, func(f *fixture, _ *principal) call {
+		return call{method: "GET", path: "/o/acme/methodology/versions/" + f.pageMethodologyDraft()}
+	}),
+	"POST /o/{org}/methodology/versions/{id}/approve": orgRoutes(managers, 403, 303, func(f *fixture, _ *principal) call {
+		return formCall("/o/acme/methodology/versions/" + f.pageMethodologyDraft() + "/approve")
+	}),
+	"POST /o/{org}/methodology/versions/{id}/discard": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		return formCall("/o/acme/methodology/versions/" + f.pageMethodologyDraft() + "/discard")
+	}),
+	"POST /o/{org}/settings/classifications": orgRoutes(managers, 403, 303, func(*fixture, *principal) call {
+		return formCall("/o/acme/settings/classifications", "classifications", "public\ninternal\nconfidential\nsecret")
+	}),
 	// Risk pages.
+	"GET /o/{org}/risks": orgRoutes(allRoles, 0, 200, get("/o/acme/risks?level=high&status=identified&overdue=1&sort=level&q=R-1")),
+	"POST /o/{org}/risks": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		return riskPagePost("/o/acme/risks", riskPageForm(f.target().ID))
+	}),
+	"GET /o/{org}/risks/new":                orgRoutes(writers, 403, 200, get("/o/acme/risks/new")),
+	"GET /o/{org}/risks/reports/assessment": orgRoutes(allRoles, 0, 200, get("/o/acme/risks/reports/assessment?format=pdf")),
+	"GET /o/{org}/risks/reports/treatment":  orgRoutes(allRoles, 0, 200, get("/o/acme/risks/reports/treatment?format=xlsx&level=low")),
+	"GET /o/{org}/risks/{ref}": orgRoutes(allRoles, 0, 200, func(f *fixture, _ *principal) call {
+		return call{method: "GET", path: f.riskPagePath()}
+	}),
+	// A contributor edits only the risks they own; these belong to
+	// someone else.
+	"GET /o/{org}/risks/{ref}/edit": orgRoutes(writers, 403, 200, func(f *fixture, _ *principal) call {
+		return call{method: "GET", path: f.riskPagePath("edit")}
+	}),
+	"POST /o/{org}/risks/{ref}/edit": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		k := f.riskPageRisk("", false)
+		return riskPagePost("/o/acme/risks/"+k.Ref()+"/edit", riskPageForm(k.OwnerID))
+	}),
+	"POST /o/{org}/risks/{ref}/rerate": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		return formCall(f.riskPagePath("rerate"), "inherent_likelihood", "3", "inherent_impact", "2")
+	}),
+	"GET /o/{org}/risks/{ref}/treat": orgRoutes(writers, 403, 200, func(f *fixture, _ *principal) call {
+		return call{method: "GET", path: f.riskPagePath("treat")}
+	}),
+	"POST /o/{org}/risks/{ref}/treat": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		return riskPagePost(f.riskPagePath("treat"), url.Values{"treatment": {"mitigate"}, "controls": {"iso27001-2022:A.8.28", "iso27001-2022:A.8.16"},
+			"residual_likelihood": {"1"}, "residual_impact": {"2"}})
+	}),
+	"POST /o/{org}/risks/{ref}/actions": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		return formCall(f.riskPagePath("actions"), "description", "Add an input filter", "due_date", "2031-01-31")
+	}),
+	"POST /o/{org}/risks/{ref}/actions/{id}": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		k, id := f.riskPageAction()
+		return formCall("/o/acme/risks/"+k.Ref()+"/actions/"+id, "status", "done")
+	}),
+	// Only the risk owner decides, whatever the role; auditors cannot own
+	// risks, so their calls decide on someone else's.
+	"POST /o/{org}/risks/{ref}/decisions": orgRoutes([]isms.Role{isms.RoleOwner, isms.RoleAdmin, isms.RoleISMSManager, isms.RoleContributor, isms.RoleViewer}, 403, 303,
+		func(f *fixture, c *principal) call {
+			k := f.riskPageCallerRisk(c)
+			return formCall("/o/acme/risks/"+k.Ref()+"/decisions", "kind", "plan_approval", "justification", "Retained: low enough")
+		}),
+	"GET /o/{org}/assets/{id}/suggestions": orgRoutes(allRoles, 0, 200, func(f *fixture, _ *principal) call {
+		return call{method: "GET", path: "/o/acme/assets/" + f.riskPageAsset() + "/suggestions"}
+	}),
+	"POST /o/{org}/assets/{id}/suggestions": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		return formCall("/o/acme/assets/"+f.riskPageAsset()+"/suggestions", "threat_ref", riskPageThreat, "inherent_likelihood", "4", "inherent_impact", "3")
+	}),
 }
 
 // customFramework is a small framework file with a fresh id.

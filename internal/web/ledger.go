@@ -20,7 +20,8 @@ type ledgerPage struct {
 	Types   []string
 }
 
-var recordTypes = []string{"organization", "member", "api_token", "framework_import", "org_framework"}
+var recordTypes = []string{"organization", "member", "api_token", "framework_import", "org_framework", "org_settings",
+	"isms_context", "asset", "asset_relation", "risk_methodology", "risk", "risk_asset", "risk_control", "risk_action", "risk_decision"}
 
 func (u *UI) ledgerPage(q *request) error {
 	query := q.r.URL.Query()

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/isms-dev/isms/internal/app"
 	"github.com/isms-dev/isms/internal/isms"
@@ -77,19 +78,34 @@ type settingsPage struct {
 	Page
 	Name   string
 	Errors map[string]string
+	// Classifications is the organisation's scheme, lowest first;
+	// ClassificationText the scheme's form as typed.
+	Classifications    []string
+	ClassificationText string
 }
 
 func (u *UI) settingsPage(q *request) error {
-	return u.render(q, http.StatusOK, "settings", &settingsPage{
-		Page: Page{Title: "Organisation settings", Section: "settings"}, Name: q.access.Org.Name})
+	return u.showSettings(q, http.StatusOK, &settingsPage{Name: q.access.Org.Name})
+}
+
+func (u *UI) showSettings(q *request, status int, page *settingsPage) error {
+	page.Title, page.Section = "Organisation settings", "settings"
+	classes, err := u.svc.Classifications(q.r.Context(), q.access)
+	if err != nil {
+		return err
+	}
+	page.Classifications = classes
+	if page.ClassificationText == "" {
+		page.ClassificationText = strings.Join(classes, "\n")
+	}
+	return u.render(q, status, "settings", page)
 }
 
 func (u *UI) updateSettings(q *request) error {
 	name := q.r.PostFormValue("name")
 	org, err := u.svc.RenameOrg(q.r.Context(), q.access, name)
 	if fields := isms.FieldErrors(err); fields != nil {
-		return u.render(q, http.StatusUnprocessableEntity, "settings", &settingsPage{
-			Page: Page{Title: "Organisation settings", Section: "settings"}, Name: name, Errors: fieldMap(fields)})
+		return u.showSettings(q, http.StatusUnprocessableEntity, &settingsPage{Name: name, Errors: fieldMap(fields)})
 	}
 	if err != nil {
 		return err

@@ -70,11 +70,17 @@ func TestEveryTemplateRenders(t *testing.T) {
 			Errors: map[string]string{"email": "bad"}, Added: &app.MemberAdded{Member: member, GeneratedPassword: "PW"}}, &membersPage{Page: frame("Members")}},
 		"member":   {&memberPage{Page: frame("Priya"), Member: member, Roles: isms.Roles, History: []entryView{entry}, Errors: map[string]string{"remove": "last owner"}, IsSelf: true}},
 		"tokens":   {&tokensPage{Page: frame("Tokens"), Tokens: []tokenRow{token}, Roles: isms.Roles, Members: []isms.Member{member}, Lifetime: lifetimes, Created: &app.TokenCreated{Token: token.APIToken, Secret: "isms_x"}}, &tokensPage{Page: frame("Tokens")}},
-		"settings": {&settingsPage{Page: frame("Settings"), Name: "Helix", Errors: map[string]string{"name": "required"}}},
+		"settings": {&settingsPage{Page: frame("Settings"), Name: "Helix", Errors: map[string]string{"name": "required", "classifications": "needs 2 to 8 levels"}, Classifications: isms.DefaultClassifications, ClassificationText: "public\ninternal"}, &settingsPage{Page: frame("Settings"), Name: "Helix"}},
 		"account":  {&accountPage{Page: frame("Account"), Errors: map[string]string{"new_password": "short"}}},
 		"ledger":   {&ledgerPage{Page: frame("Ledger"), Entries: []entryView{entry}, Next: "c", Types: recordTypes}, &ledgerPage{Page: frame("Ledger")}},
 		"verify":   {&verifyPage{Page: frame("Verify"), Report: report}, &verifyPage{Page: frame("Verify"), Report: ledger.Report{Chain: "o1"}}},
 		"history":  {&historyPage{Page: frame("History"), RecordType: "member", RecordID: "m1", Entries: []entryView{entry}}},
+	}
+	for name, pages := range riskPageSamples(frame) {
+		samples[name] = pages
+	}
+	for name, pages := range assetPageSamples(frame) {
+		samples[name] = pages
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	for name := range ps.sets {

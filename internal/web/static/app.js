@@ -43,4 +43,100 @@
     sel.addEventListener("change", update);
     update();
   });
+
+  // Pages can tell that script runs (to hide hints meant for forms
+  // without it).
+  document.documentElement.classList.add("js");
+
+  // Elements marked data-show-if="ID" data-show-values="a b" show only
+  // while the select with that id has one of the values: the fields of
+  // the chosen asset type, the disposal record of a retired asset.
+  // Hidden fields are disabled, so they are not sent; without script
+  // every field shows and the server ignores those that do not apply.
+  document.querySelectorAll("[data-show-if]").forEach(function (el) {
+    var control = document.getElementById(el.getAttribute("data-show-if"));
+    if (!control) return;
+    var values = (el.getAttribute("data-show-values") || "").split(" ");
+    function update() {
+      var on = values.indexOf(control.value) >= 0;
+      el.hidden = !on;
+      el.querySelectorAll("input, select, textarea").forEach(function (f) { f.disabled = !on; });
+    }
+    control.addEventListener("change", update);
+    update();
+  });
+
+  // Buttons marked data-add-row="ID" add a blank row to the table body
+  // with that id: a copy of its last row, numbered next (list.N.field).
+  document.querySelectorAll("button[data-add-row]").forEach(function (button) {
+    var body = document.getElementById(button.getAttribute("data-add-row"));
+    if (!body) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var rows = body.querySelectorAll("tr");
+      if (!rows.length) return;
+      var next = rows.length;
+      var copy = rows[rows.length - 1].cloneNode(true);
+      copy.querySelectorAll(".field-error").forEach(function (e) { e.remove(); });
+      copy.querySelectorAll(".has-error").forEach(function (e) { e.classList.remove("has-error"); });
+      copy.querySelectorAll("input, select, textarea").forEach(function (f) {
+        f.name = f.name.replace(/\.\d+\./, "." + next + ".");
+        if (f.type === "checkbox" || f.type === "radio") f.checked = false;
+        else if (f.tagName === "SELECT") f.selectedIndex = 0;
+        else f.value = "";
+      });
+      body.appendChild(copy);
+      var first = copy.querySelector("input, textarea, select");
+      if (first) first.focus();
+    });
+  });
+})();
+
+// Risk pages.
+(function () {
+  "use strict";
+
+  // A search box marked data-filter-select="ID" narrows the options of
+  // the select ID to those whose text holds every word typed; selected
+  // options always stay visible.
+  document.querySelectorAll("input[data-filter-select]").forEach(function (box) {
+    var select = document.getElementById(box.getAttribute("data-filter-select"));
+    if (!select) return;
+    box.hidden = false;
+    box.addEventListener("input", function () {
+      var words = box.value.toLowerCase().split(/\s+/).filter(Boolean);
+      Array.prototype.forEach.call(select.options, function (opt) {
+        var text = (opt.textContent + " " + opt.value).toLowerCase();
+        opt.hidden = !opt.selected && opt.value !== "" && !words.every(function (w) { return text.indexOf(w) >= 0; });
+      });
+      select.querySelectorAll("optgroup").forEach(function (group) {
+        group.hidden = !Array.prototype.some.call(group.children, function (opt) { return !opt.hidden; });
+      });
+    });
+  });
+
+  // Selects sharing a data-exclusive group hold one value between them:
+  // choosing a threat in one clears the other.
+  document.querySelectorAll("select[data-exclusive]").forEach(function (sel) {
+    var group = sel.getAttribute("data-exclusive");
+    sel.addEventListener("change", function () {
+      if (sel.value === "") return;
+      document.querySelectorAll('select[data-exclusive="' + group + '"]').forEach(function (other) {
+        if (other !== sel) other.value = "";
+      });
+    });
+  });
+
+  // A rating select marked data-criteria="ID" shows the methodology's
+  // criteria for the chosen value in the element ID.
+  document.querySelectorAll("select[data-criteria]").forEach(function (sel) {
+    var hint = document.getElementById(sel.getAttribute("data-criteria"));
+    if (!hint) return;
+    function update() {
+      var opt = sel.options[sel.selectedIndex];
+      hint.textContent = (opt && opt.getAttribute("data-criteria")) || "";
+    }
+    sel.addEventListener("change", update);
+    update();
+  });
 })();
