@@ -107,6 +107,19 @@ func (s *Service) Asset(ctx context.Context, a Access, id string) (store.StoredA
 	return s.db.Asset(ctx, a.Org.ID, id)
 }
 
+// AssetLabels names the organisation's assets among ids (leaving out ids
+// that are not its assets), or, when ids is nil, its first limit assets by
+// name: what pickers and lists that only name assets need.
+func (s *Service) AssetLabels(ctx context.Context, a Access, ids []string, limit int) ([]store.AssetLabel, error) {
+	if err := a.require(isms.PermRead); err != nil {
+		return nil, err
+	}
+	if ids != nil && len(ids) == 0 {
+		return nil, nil
+	}
+	return s.db.AssetLabels(ctx, a.Org.ID, ids, limit)
+}
+
 // Classifications returns the organisation's classification scheme.
 func (s *Service) Classifications(ctx context.Context, a Access) ([]string, error) {
 	if err := a.require(isms.PermRead); err != nil {

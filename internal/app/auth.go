@@ -259,8 +259,12 @@ func (s *Service) SetInstanceAdmin(ctx context.Context, p Principal, email strin
 	return u, err
 }
 
-// Sweep deletes expired sessions and old sign-in failures.
+// Sweep deletes expired sessions and old sign-in failures, and refreshes
+// the database's statistics where they went stale.
 func (s *Service) Sweep(ctx context.Context) error {
 	now := s.now()
-	return s.db.DeleteExpired(ctx, now, now.Add(-failureWindow))
+	if err := s.db.DeleteExpired(ctx, now, now.Add(-failureWindow)); err != nil {
+		return err
+	}
+	return s.db.Optimize(ctx)
 }

@@ -333,7 +333,7 @@ func (s *Server) Run(ctx context.Context, ready func(addr net.Addr)) error {
 	return nil
 }
 
-// sweep deletes expired sessions and old sign-in failures every hour.
+// sweep runs the service's housekeeping at start and every hour.
 func (s *Server) sweep(ctx context.Context) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()

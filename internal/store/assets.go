@@ -176,6 +176,43 @@ func (r Reads) AssetBySourceKey(ctx context.Context, orgID, key string) (StoredA
 	return a, nil
 }
 
+// AssetLabel is what a page shows of an asset it only names.
+type AssetLabel struct {
+	ID   string
+	Name string
+	Type isms.AssetType
+}
+
+// AssetLabels names the organisation's assets among ids, or, when ids is
+// nil, its first limit assets by name.
+func (r Reads) AssetLabels(ctx context.Context, orgID string, ids []string, limit int) ([]AssetLabel, error) {
+	w := newWhere()
+	w.add("org_id = $%d", orgID)
+	if ids != nil {
+		w.in("id", ids)
+	}
+	q := `SELECT id, name, type FROM assets WHERE ` + w.sql() + ` ORDER BY name, id`
+	if ids == nil {
+		q += ` LIMIT ` + w.arg(limit)
+	}
+	rows, err := r.q.QueryContext(ctx, q, w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("asset names: %w", err)
+	}
+	defer rows.Close()
+	var out []AssetLabel
+	for rows.Next() {
+		var l AssetLabel
+		var typ string
+		if err := rows.Scan(&l.ID, &l.Name, &typ); err != nil {
+			return nil, fmt.Errorf("asset names: %w", err)
+		}
+		l.Type = isms.AssetType(typ)
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
 // AssetsByID returns the organisation's assets with the given ids.
 func (r Reads) AssetsByID(ctx context.Context, orgID string, ids []string) ([]StoredAsset, error) {
 	if len(ids) == 0 {

@@ -122,6 +122,11 @@ func sqliteDSN(path string, write bool) string {
 		q.Set("_txlock", "immediate")
 	} else {
 		q.Add("_pragma", "query_only(1)")
+		// Reads of a large register touch many pages: map the file
+		// instead of copying each page through a read call, and keep
+		// more of it cached per connection than the 2 MB default.
+		q.Add("_pragma", "mmap_size(268435456)")
+		q.Add("_pragma", "cache_size(-16384)")
 	}
 	return "file:" + path + "?" + q.Encode()
 }
@@ -140,6 +145,24 @@ func openSQLite(path string) (*DB, error) {
 	}
 	read.SetMaxOpenConns(max(4, runtime.NumCPU()))
 	return &DB{Reads: Reads{read, SQLite}, write: write, read: read, dialect: SQLite, Now: time.Now}, nil
+}
+
+// Optimize refreshes the statistics SQLite's planner uses where tables
+// changed much since they were last gathered. Without them SQLite guesses,
+// and on a large register it guesses wrong: it walks every risk in order
+// to find the few of one asset. analysis_limit bounds the work on large
+// tables. PostgreSQL's autovacuum does the same on its own.
+func (db *DB) Optimize(ctx context.Context) error {
+	if db.dialect != SQLite {
+		return nil
+	}
+	if _, err := db.write.ExecContext(ctx, `PRAGMA analysis_limit = 1000`); err != nil {
+		return fmt.Errorf("optimize: %w", err)
+	}
+	if _, err := db.write.ExecContext(ctx, `PRAGMA optimize = 0x10002`); err != nil {
+		return fmt.Errorf("optimize: %w", err)
+	}
+	return nil
 }
 
 // Dialect tells which database this is.

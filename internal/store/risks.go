@@ -61,6 +61,9 @@ func (tx *Tx) CreateRisk(ctx context.Context, k isms.Risk) (isms.Risk, error) {
 	if err != nil {
 		return k, conflict(err, "create risk "+k.Title)
 	}
+	if err := tx.countCell(ctx, k.OrgID, cellOf(k), 1); err != nil {
+		return k, err
+	}
 	if err := tx.record(ctx, RecordRisk, k.ID, ledger.ActionCreate); err != nil {
 		return k, err
 	}
@@ -73,6 +76,21 @@ func (tx *Tx) CreateRisk(ctx context.Context, k isms.Risk) (isms.Risk, error) {
 // UpdateRisk replaces a risk's fields; its assets and controls are set
 // apart.
 func (tx *Tx) UpdateRisk(ctx context.Context, k isms.Risk) (isms.Risk, error) {
+	var was RiskCell
+	err := tx.tx.QueryRowContext(ctx, `SELECT methodology_id, inherent_likelihood, inherent_impact, residual_likelihood, residual_impact
+		FROM risks WHERE org_id = $1 AND id = $2`, k.OrgID, k.ID).Scan(&was.MethodologyID, &was.InherentLikelihood, &was.InherentImpact,
+		&was.ResidualLikelihood, &was.ResidualImpact)
+	if err != nil {
+		return k, notFound(err, "risk "+k.ID)
+	}
+	if now := cellOf(k); now != was {
+		if err := tx.countCell(ctx, k.OrgID, was, -1); err != nil {
+			return k, err
+		}
+		if err := tx.countCell(ctx, k.OrgID, now, 1); err != nil {
+			return k, err
+		}
+	}
 	k.UpdatedAt = tx.now
 	args := append(append([]any{k.OrgID, k.ID}, riskValues(k)...), k.UpdatedAt)
 	res, err := tx.tx.ExecContext(ctx, `UPDATE risks SET title = $3, threat_ref = $4, threat_text = $5, vulnerability = $6,
@@ -368,14 +386,40 @@ type RiskCell struct {
 	Count              int
 }
 
+func cellOf(k isms.Risk) RiskCell {
+	return RiskCell{MethodologyID: k.MethodologyID, InherentLikelihood: k.InherentLikelihood, InherentImpact: k.InherentImpact,
+		ResidualLikelihood: k.ResidualLikelihood, ResidualImpact: k.ResidualImpact}
+}
+
+// countCell adds delta to the count of risks in a cell.
+func (tx *Tx) countCell(ctx context.Context, orgID string, c RiskCell, delta int) error {
+	_, err := tx.tx.ExecContext(ctx, `INSERT INTO risk_cell_counts (org_id, methodology_id, inherent_likelihood, inherent_impact,
+		residual_likelihood, residual_impact, risks) VALUES ($1, $2, $3, $4, $5, $6, $7)
+		ON CONFLICT (org_id, methodology_id, inherent_likelihood, inherent_impact, residual_likelihood, residual_impact)
+		DO UPDATE SET risks = risk_cell_counts.risks + $7`,
+		orgID, c.MethodologyID, c.InherentLikelihood, c.InherentImpact, c.ResidualLikelihood, c.ResidualImpact, delta)
+	if err != nil {
+		return fmt.Errorf("count risk cell: %w", err)
+	}
+	return nil
+}
+
 // RiskCells counts the risks a filter selects by methodology version and
 // rating, in one grouped scan: everything the heat maps and the register's
 // totals need. The filter's cell, cursor, order and limit do not apply.
 func (r Reads) RiskCells(ctx context.Context, orgID string, f isms.RiskFilter, now time.Time) ([]RiskCell, error) {
-	f.Likelihood, f.Impact, f.Cursor = 0, 0, ""
-	w := r.riskWhere(orgID, f, now)
-	const cols = "r.methodology_id, r.inherent_likelihood, r.inherent_impact, r.residual_likelihood, r.residual_impact"
-	rows, err := r.q.QueryContext(ctx, `SELECT `+cols+`, COUNT(*) FROM risks r WHERE `+w.sql()+` GROUP BY `+cols, w.args...)
+	f.Likelihood, f.Impact, f.ResidualCell, f.Cursor, f.Sort, f.Limit = 0, 0, false, "", "", 0
+	const cols = "methodology_id, inherent_likelihood, inherent_impact, residual_likelihood, residual_impact"
+	var query string
+	var args []any
+	if f == (isms.RiskFilter{}) {
+		// The whole register: the counts kept with every change.
+		query, args = `SELECT `+cols+`, risks FROM risk_cell_counts WHERE org_id = $1 AND risks > 0`, []any{orgID}
+	} else {
+		w := r.riskWhere(orgID, f, now)
+		query, args = `SELECT `+cols+`, COUNT(*) FROM risks r WHERE `+w.sql()+` GROUP BY `+cols, w.args
+	}
+	rows, err := r.q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("count risks by rating: %w", err)
 	}

@@ -303,6 +303,22 @@ func TestRiskRegister(t *testing.T) {
 		if !slices.Contains(cells, treated) {
 			t.Errorf("risk cells %+v lack the treated risk %+v", cells, treated)
 		}
+		// The counts kept with each change agree with counting the risks.
+		scanned, err := db.RiskCells(ctx, f.org.ID, isms.RiskFilter{MethodologyID: meth.ID}, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sortCells := func(c []store.RiskCell) {
+			slices.SortFunc(c, func(a, b store.RiskCell) int {
+				return (a.InherentLikelihood*10+a.InherentImpact)*100 + a.ResidualLikelihood*10 + a.ResidualImpact -
+					((b.InherentLikelihood*10+b.InherentImpact)*100 + b.ResidualLikelihood*10 + b.ResidualImpact)
+			})
+		}
+		sortCells(cells)
+		sortCells(scanned)
+		if !slices.Equal(cells, scanned) {
+			t.Errorf("kept counts %+v differ from the counted %+v", cells, scanned)
+		}
 		if cells, _ := db.RiskCells(ctx, f.org.ID, isms.RiskFilter{AssetID: asset.ID}, now); len(cells) != 2 {
 			t.Errorf("risk cells of one asset = %+v, want its two risks", cells)
 		}

@@ -135,23 +135,18 @@ func (q *request) riskItems(refs []app.ControlRef) []riskItem {
 // own page.
 const maxRiskAssetChoices = 1000
 
-func (u *UI) riskAssetChoices(q *request) ([]store.StoredAsset, bool, error) {
-	var out []store.StoredAsset
-	cursor := ""
-	for {
-		page, err := u.svc.ListAssets(q.r.Context(), q.access, isms.AssetFilter{Cursor: cursor, Limit: store.MaxLimit})
-		if err != nil {
-			return nil, false, err
-		}
-		out = append(out, page.Assets...)
-		if page.Next == "" {
-			return out, false, nil
-		}
-		if len(out) >= maxRiskAssetChoices {
-			return out, true, nil
-		}
-		cursor = page.Next
+// maxRiskFilterAssets is how many assets the register's filter offers.
+const maxRiskFilterAssets = 200
+
+func (u *UI) riskAssetChoices(q *request) ([]store.AssetLabel, bool, error) {
+	list, err := u.svc.AssetLabels(q.r.Context(), q.access, nil, maxRiskAssetChoices+1)
+	if err != nil {
+		return nil, false, err
 	}
+	if len(list) > maxRiskAssetChoices {
+		return list[:maxRiskAssetChoices], true, nil
+	}
+	return list, false, nil
 }
 
 // riskFields turns an app error into messages by form field, joining
@@ -410,7 +405,7 @@ type risksPage struct {
 	Statuses   []isms.RiskStatus
 	Treatments []isms.Treatment
 	Owners     []isms.Member
-	Assets     []store.StoredAsset
+	Assets     []store.AssetLabel
 	Reports    []riskReportLink
 	Problems   []isms.FieldError
 	ClearURL   string
@@ -445,14 +440,18 @@ func (u *UI) risksPage(q *request) error {
 		return err
 	}
 	page.Owners = ppl.Eligible
-	assets, _, err := u.riskAssetChoices(q)
+	// The filter offers the first assets by name and the one chosen;
+	// others are reached from their asset's page.
+	page.Assets, err = u.svc.AssetLabels(ctx, q.access, nil, maxRiskFilterAssets)
 	if err != nil {
 		return err
 	}
-	page.Assets = assets
-	assetNames := map[string]string{}
-	for _, a := range assets {
-		assetNames[a.ID] = a.Name
+	if f.Asset != "" && !slices.ContainsFunc(page.Assets, func(a store.AssetLabel) bool { return a.ID == f.Asset }) {
+		chosen, err := u.svc.AssetLabels(ctx, q.access, []string{f.Asset}, 0)
+		if err != nil {
+			return err
+		}
+		page.Assets = append(chosen, page.Assets...)
 	}
 
 	rf, problems := f.filter(shown)
@@ -490,6 +489,18 @@ func (u *UI) risksPage(q *request) error {
 		return err
 	}
 	page.Total = list.Total
+	var rowAssets []string
+	for _, k := range list.Risks {
+		rowAssets = append(rowAssets, k.AssetIDs...)
+	}
+	named, err := u.svc.AssetLabels(ctx, q.access, rowAssets, 0)
+	if err != nil {
+		return err
+	}
+	assetNames := map[string]string{}
+	for _, a := range named {
+		assetNames[a.ID] = a.Name
+	}
 	now := time.Now()
 	for _, k := range list.Risks {
 		row := registerRow{RiskRow: k, Link: q.riskPath(k.Risk), Owner: ppl.Name(k.OwnerID),
@@ -497,12 +508,7 @@ func (u *UI) risksPage(q *request) error {
 		for _, id := range k.AssetIDs {
 			name, ok := assetNames[id]
 			if !ok {
-				if a, err := u.svc.Asset(ctx, q.access, id); err == nil {
-					name = a.Name
-					assetNames[id] = name
-				} else {
-					name = id
-				}
+				name = id
 			}
 			row.Assets = append(row.Assets, riskAssetLink{ID: id, Name: name, Link: q.orgPath("assets", id)})
 		}
@@ -730,7 +736,7 @@ type riskFormPage struct {
 	Threats     []riskOptionGroup
 	Atlas       []riskOption
 	Owners      []isms.Member
-	Assets      []store.StoredAsset
+	Assets      []store.AssetLabel
 	MoreAssets  bool
 	// OwnerFixed: a contributor keeps the risk's owner.
 	OwnerFixed bool

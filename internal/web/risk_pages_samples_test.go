@@ -58,7 +58,7 @@ func riskPageSamples(frame func(string) Page) map[string][]basePage {
 				Treatment: "mitigate", Q: "x", Sort: "level", Cell: "residual", Likelihood: 4, Impact: 4, Overdue: true, Methodology: "mv1", Cursor: "c"},
 				Rows: []registerRow{row, bareRow}, Total: 40, Next: "/n", First: "/f", Inherent: heat(false), Residual: heat(true), Shown: mv, InForce: mv2,
 				OldVersion: true, InForceURL: "/i", Elsewhere: 2, Unrated: 1, Versions: []riskVersionUse{{Number: 1, Count: 2, Link: "/v"}},
-				Levels: m.Levels, Statuses: isms.RiskStatuses, Treatments: isms.Treatments, Owners: []isms.Member{member}, Assets: []store.StoredAsset{asset},
+				Levels: m.Levels, Statuses: isms.RiskStatuses, Treatments: isms.Treatments, Owners: []isms.Member{member}, Assets: []store.AssetLabel{{ID: asset.ID, Name: asset.Name, Type: asset.Type}},
 				Reports: []riskReportLink{{ID: "report-assessment", Label: "Risk assessment report", PDF: "/p", XLSX: "/x"}}, ClearURL: "/c"},
 			&risksPage{Page: frame("Risk register"), Problems: []isms.FieldError{{Field: "level", Detail: "bad"}}},
 			&risksPage{Page: frame("Risk register"), Inherent: heat(false), Residual: heat(true)},
@@ -80,7 +80,7 @@ func riskPageSamples(frame func(string) Page) map[string][]basePage {
 			&riskFormPage{Page: frame("Edit R-007"), Risk: &view, Form: form, Errors: map[string]string{"title": "x", "threat_ref": "y", "affects": "z", "owner_id": "o", "asset_ids": "a"},
 				Methodology: mv, InForce: mv2, Threats: []riskOptionGroup{{Label: "OWASP LLM Top 10", Options: []riskOption{{Ref: risk.ThreatRef, Label: "LLM01:2025 Prompt Injection"}}}},
 				Atlas: []riskOption{{Ref: "mitre-atlas:AML.T0051", Label: "AML.T0051 LLM Prompt Injection"}}, Owners: []isms.Member{member},
-				Assets: []store.StoredAsset{asset}, MoreAssets: true, OwnerFixed: true, OwnerName: "Priya", Action: "/e"},
+				Assets: []store.AssetLabel{{ID: asset.ID, Name: asset.Name, Type: asset.Type}}, MoreAssets: true, OwnerFixed: true, OwnerName: "Priya", Action: "/e"},
 			&riskFormPage{Page: frame("New risk"), Form: riskForm{OwnerID: "gone"}, Methodology: app.MethodologyVersion{Methodology: m}, Owners: []isms.Member{member}, Action: "/n"},
 		},
 		"risk_treat": {

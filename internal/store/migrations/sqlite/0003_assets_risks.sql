@@ -134,6 +134,21 @@ CREATE INDEX risks_org_review ON risks (org_id, review_date, ref_num);
 CREATE INDEX risks_org_cells ON risks (org_id, methodology_id, inherent_likelihood, inherent_impact,
     residual_likelihood, residual_impact);
 
+-- How many risks of an organisation have each methodology version and
+-- rating, kept in the same transaction as every change to a risk, so that
+-- the register's heat maps and totals do not count 100,000 risks a view.
+-- Derived from risks, which is what the ledger records.
+CREATE TABLE risk_cell_counts (
+    org_id              TEXT NOT NULL REFERENCES organizations (id),
+    methodology_id      TEXT NOT NULL,
+    inherent_likelihood INTEGER NOT NULL,
+    inherent_impact     INTEGER NOT NULL,
+    residual_likelihood INTEGER NOT NULL,
+    residual_impact     INTEGER NOT NULL,
+    risks               INTEGER NOT NULL,
+    PRIMARY KEY (org_id, methodology_id, inherent_likelihood, inherent_impact, residual_likelihood, residual_impact)
+);
+
 CREATE TABLE risk_assets (
     id         TEXT PRIMARY KEY,
     org_id     TEXT NOT NULL REFERENCES organizations (id),
