@@ -183,6 +183,7 @@ func measureRegister(t *testing.T, d store.Dialect, nRisks, nAssets int) []measu
 		{"UI register, overdue", "/o/scale/risks?overdue=1", nil},
 		{"UI register, overdue, after a change", "/o/scale/risks?overdue=1", change},
 		{"UI register, high inherent level", "/o/scale/risks?level=high", nil},
+		{"UI register, one status, after a change", "/o/scale/risks?status=treatment_planned", change},
 		{"UI register, search by title", "/o/scale/risks?q=scenario+0421", nil},
 		{"UI register, one asset", "/o/scale/risks?asset=" + assetIDs[len(assetIDs)/2], nil},
 		{"UI assets, first page", "/o/scale/assets", nil},

@@ -161,6 +161,12 @@ func (s *Service) ImportAssets(ctx context.Context, a Access, in AssetFile, dryR
 		}
 		return nil
 	})
+	if err == nil && out.Created >= 1000 {
+		// A large import changes what the planner should know.
+		if oerr := s.db.Optimize(ctx); oerr != nil {
+			s.log.WarnContext(ctx, "refresh database statistics after an import", "err", oerr)
+		}
+	}
 	if errors.Is(err, errDryRun) {
 		// The new assets of a dry run were never kept, nor their ids.
 		for i := range out.Assets {

@@ -147,20 +147,40 @@ func openSQLite(path string) (*DB, error) {
 	return &DB{Reads: Reads{read, SQLite}, write: write, read: read, dialect: SQLite, Now: time.Now}, nil
 }
 
-// Optimize refreshes the statistics SQLite's planner uses where tables
-// changed much since they were last gathered. Without them SQLite guesses,
-// and on a large register it guesses wrong: it walks every risk in order
-// to find the few of one asset. analysis_limit bounds the work on large
-// tables. PostgreSQL's autovacuum does the same on its own.
+// analyzedTables are the tables whose statistics steer the plans of the
+// register's filtered lists and counts.
+var analyzedTables = []string{"risks", "risk_assets", "risk_actions", "assets", "asset_tags", "asset_relations"}
+
+// Optimize refreshes the statistics SQLite's planner uses, for each table
+// that has grown or shrunk by half since they were gathered. Without them
+// SQLite guesses, and on a large register it guesses wrong: to count one
+// owner's risks it walks every risk. Gathering them for a table of 100,000
+// risks takes about a fifth of a second. PostgreSQL's autovacuum does the
+// same on its own.
 func (db *DB) Optimize(ctx context.Context) error {
 	if db.dialect != SQLite {
 		return nil
 	}
-	if _, err := db.write.ExecContext(ctx, `PRAGMA analysis_limit = 1000`); err != nil {
-		return fmt.Errorf("optimize: %w", err)
-	}
-	if _, err := db.write.ExecContext(ctx, `PRAGMA optimize = 0x10002`); err != nil {
-		return fmt.Errorf("optimize: %w", err)
+	for _, table := range analyzedTables {
+		var rows int
+		if err := db.write.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+table).Scan(&rows); err != nil {
+			return fmt.Errorf("optimize %s: %w", table, err)
+		}
+		// sqlite_stat1 exists once anything was analyzed; its stat starts
+		// with the number of rows the statistics were gathered on.
+		var stat string
+		err := db.write.QueryRowContext(ctx, `SELECT stat FROM sqlite_stat1 WHERE tbl = $1 LIMIT 1`, table).Scan(&stat)
+		if err != nil && !errNoRows(err) && !strings.Contains(err.Error(), "no such table") {
+			return fmt.Errorf("optimize %s: %w", table, err)
+		}
+		var known int
+		fmt.Sscanf(stat, "%d", &known)
+		if rows < 1000 && known == 0 || known > 0 && rows <= 2*known && 2*rows >= known {
+			continue
+		}
+		if _, err := db.write.ExecContext(ctx, `ANALYZE `+table); err != nil {
+			return fmt.Errorf("optimize %s: %w", table, err)
+		}
 	}
 	return nil
 }

@@ -228,6 +228,10 @@ func TestRiskRegister(t *testing.T) {
 			{"ref page 2", isms.RiskFilter{Cursor: "2"}, []int{3, 4}},
 			{"asset", isms.RiskFilter{AssetID: asset.ID}, []int{1, 3}},
 			{"rank", isms.RiskFilter{Rank: &rank3}, []int{1, 4}},
+			{"owner", isms.RiskFilter{OwnerID: f.mem.ID}, []int{1, 2, 3, 4}},
+			{"status", isms.RiskFilter{Status: isms.RiskIdentified}, []int{1, 2, 3, 4}},
+			{"treatment", isms.RiskFilter{Treatment: isms.TreatMitigate}, nil},
+			{"residual", isms.RiskFilter{Residual: &rank3}, nil},
 			{"overdue", isms.RiskFilter{Overdue: true}, []int{2}},
 			{"cell", isms.RiskFilter{Likelihood: 3, Impact: 4}, []int{3}},
 			{"query", isms.RiskFilter{Query: "POISON"}, []int{3}},
@@ -240,6 +244,16 @@ func TestRiskRegister(t *testing.T) {
 			if tc.filter.Cursor == "" {
 				if n, err := db.CountRisks(ctx, f.org.ID, tc.filter, now); err != nil || n != len(tc.want) {
 					t.Errorf("%s: CountRisks = %d, %v", tc.name, n, err)
+				}
+			}
+			if tc.filter.Cursor == "" && tc.filter.Likelihood == 0 {
+				cells, err := db.RiskCells(ctx, f.org.ID, tc.filter, now)
+				n := 0
+				for _, c := range cells {
+					n += c.Count
+				}
+				if err != nil || n != len(tc.want) {
+					t.Errorf("%s: RiskCells count %d, %v; want %d", tc.name, n, err, len(tc.want))
 				}
 			}
 		}
@@ -304,7 +318,7 @@ func TestRiskRegister(t *testing.T) {
 			t.Errorf("risk cells %+v lack the treated risk %+v", cells, treated)
 		}
 		// The counts kept with each change agree with counting the risks.
-		scanned, err := db.RiskCells(ctx, f.org.ID, isms.RiskFilter{MethodologyID: meth.ID}, now)
+		scanned, err := db.RiskCells(ctx, f.org.ID, isms.RiskFilter{OwnerID: f.mem.ID}, now) // every risk is theirs
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -122,21 +122,32 @@ CREATE TABLE risks (
 );
 -- List pages sort by ref_num (or by level, highest first, then ref_num)
 -- and filter by one column: each filter has an index that ends in the
--- sort key, so a page of 50 is read without sorting the register.
-CREATE INDEX risks_org_rank ON risks (org_id, inherent_rank DESC, ref_num);
-CREATE INDEX risks_org_residual ON risks (org_id, residual_rank DESC, ref_num);
-CREATE INDEX risks_org_owner ON risks (org_id, owner_id, ref_num);
-CREATE INDEX risks_org_status ON risks (org_id, status, ref_num);
-CREATE INDEX risks_org_treatment ON risks (org_id, treatment, ref_num);
-CREATE INDEX risks_org_review ON risks (org_id, review_date, ref_num);
--- The heat maps and the register's counts come from one grouped scan of
--- this index, which holds every column they need.
+-- sort key, so a page of 50 is read without sorting the register. The
+-- ratings after the sort key let the heat maps of a filtered register be
+-- counted from the index alone: reading 5,000 risks of one owner from
+-- their table rows after a change costs ten times more.
+CREATE INDEX risks_org_rank ON risks (org_id, inherent_rank DESC, ref_num, methodology_id,
+    inherent_likelihood, inherent_impact, residual_likelihood, residual_impact);
+CREATE INDEX risks_org_residual ON risks (org_id, residual_rank DESC, ref_num, methodology_id,
+    inherent_likelihood, inherent_impact, residual_likelihood, residual_impact);
+CREATE INDEX risks_org_owner ON risks (org_id, owner_id, ref_num, methodology_id,
+    inherent_likelihood, inherent_impact, residual_likelihood, residual_impact);
+CREATE INDEX risks_org_status ON risks (org_id, status, ref_num, methodology_id,
+    inherent_likelihood, inherent_impact, residual_likelihood, residual_impact);
+CREATE INDEX risks_org_treatment ON risks (org_id, treatment, ref_num, methodology_id,
+    inherent_likelihood, inherent_impact, residual_likelihood, residual_impact);
+CREATE INDEX risks_org_review ON risks (org_id, review_date, ref_num, methodology_id,
+    inherent_likelihood, inherent_impact, residual_likelihood, residual_impact);
+-- The heat maps of the whole register come from risk_cell_counts; this
+-- index serves counts by methodology version.
 CREATE INDEX risks_org_cells ON risks (org_id, methodology_id, inherent_likelihood, inherent_impact,
     residual_likelihood, residual_impact);
 
--- How many risks of an organisation have each methodology version and
--- rating, kept in the same transaction as every change to a risk, so that
--- the register's heat maps and totals do not count 100,000 risks a view.
+-- How many risks of an organisation have each methodology version,
+-- rating, status and treatment, kept in the same transaction as every
+-- change to a risk, so that the register's heat maps and totals, whole or
+-- by level, status or treatment, do not count 100,000 risks a view. The
+-- levels follow from the version and the ratings, so they add no rows.
 -- Derived from risks, which is what the ledger records.
 CREATE TABLE risk_cell_counts (
     org_id              TEXT NOT NULL REFERENCES organizations (id),
@@ -145,8 +156,13 @@ CREATE TABLE risk_cell_counts (
     inherent_impact     INTEGER NOT NULL,
     residual_likelihood INTEGER NOT NULL,
     residual_impact     INTEGER NOT NULL,
+    inherent_rank       INTEGER NOT NULL,
+    residual_rank       INTEGER NOT NULL,
+    status              TEXT NOT NULL,
+    treatment           TEXT NOT NULL,
     risks               INTEGER NOT NULL,
-    PRIMARY KEY (org_id, methodology_id, inherent_likelihood, inherent_impact, residual_likelihood, residual_impact)
+    PRIMARY KEY (org_id, methodology_id, inherent_likelihood, inherent_impact, residual_likelihood, residual_impact,
+        inherent_rank, residual_rank, status, treatment)
 );
 
 CREATE TABLE risk_assets (
