@@ -103,7 +103,10 @@ func TestParseRefusals(t *testing.T) {
 		{"list at the top", "- a\n- b\n", "must be a YAML mapping"},
 		{"two documents", "format: isms-framework/1\n---\nformat: isms-framework/1\n", "more than one YAML document"},
 		{"anchors", "format: isms-framework/1\nid: &x abc\nname: *x\n", "anchors and aliases"},
-		{"bad yaml names the line", "format: isms-framework/1\nitems:\n  - id: [\n", "yaml:3"},
+		{"bad yaml names the line", "format: isms-framework/1\nitems:\n  - id: [\n", "yaml:4"}, // the end, where the list is still open
+		// The YAML library counts from 0 in parser errors; the line is the
+		// one of the list that lacks its '-'.
+		{"parser errors count lines from 1 too", "format: isms-framework/1\nid: x\nitems:\n  - id: a\n    title: b\n   c: d\n", "yaml:4"},
 		{"no items", "format: isms-framework/1\nid: abc\nname: A\nversion: '1'\nkind: custom\n", "items: is required"},
 		{"items not a list", "format: isms-framework/1\nid: abc\nname: A\nversion: '1'\nkind: custom\nitems: 3\n", "items: must be a list"},
 		{"control character", "format: isms-framework/1\nid: abc\nname: \"A\\u0007\"\nversion: '1'\nkind: custom\nitems: []\n", "control character"},

@@ -249,7 +249,8 @@ func findAlias(n *yaml.Node) int {
 }
 
 // yamlErrorLine digs the line out of a YAML library error ("yaml: line 7:
-// …"), which has no structured form.
+// …"), which has no structured form. The library counts lines from 1 in
+// scanner errors but from 0 in parser errors ("did not find expected …").
 func yamlErrorLine(err error) int {
 	msg := err.Error()
 	if i := strings.Index(msg, "line "); i >= 0 {
@@ -257,6 +258,9 @@ func yamlErrorLine(err error) int {
 		end := strings.IndexFunc(rest, func(r rune) bool { return r < '0' || r > '9' })
 		if end > 0 {
 			if n, err := strconv.Atoi(rest[:end]); err == nil {
+				if strings.Contains(msg, "did not find expected") {
+					n++
+				}
 				return n
 			}
 		}
