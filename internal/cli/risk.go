@@ -40,22 +40,15 @@ nothing is imported unless the whole file is right. --dry-run checks the file an
 what the import would do.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if org == "" {
-				return errors.New("--org is required")
-			}
 			data, err := readLimited(args[0], aibom.MaxFileSize)
 			if err != nil {
 				return err
 			}
-			svc, done, err := e.openService(cmd)
+			svc, acc, done, err := e.inOrg(cmd, org)
 			if err != nil {
 				return err
 			}
 			defer done()
-			acc, err := openOrg(cmd, svc, org)
-			if err != nil {
-				return err
-			}
 			res, err := svc.ImportAssets(cmd.Context(), acc, app.AssetFile{Name: args[0], Format: format, Data: data}, dryRun)
 			if err != nil {
 				var problems aibom.Problems
@@ -83,6 +76,24 @@ what the import would do.`,
 	return cmd
 }
 
+// inOrg opens the service and the organisation --org names, which the
+// command requires.
+func (e *environment) inOrg(cmd *cobra.Command, org string) (*app.Service, app.Access, func(), error) {
+	if org == "" {
+		return nil, app.Access{}, nil, errors.New("--org is required")
+	}
+	svc, done, err := e.openService(cmd)
+	if err != nil {
+		return nil, app.Access{}, nil, err
+	}
+	acc, err := openOrg(cmd, svc, org)
+	if err != nil {
+		done()
+		return nil, app.Access{}, nil, err
+	}
+	return svc, acc, done, nil
+}
+
 // readLimited reads a file that must not exceed limit bytes.
 func readLimited(path string, limit int64) ([]byte, error) {
 	st, err := os.Stat(path)
@@ -104,18 +115,11 @@ func (e *environment) assetListCmd() *cobra.Command {
 	cmd.Flags().StringVar(&tag, "tag", "", "only assets with this tag")
 	cmd.Flags().StringVar(&query, "q", "", "only assets whose name contains this")
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		if org == "" {
-			return errors.New("--org is required")
-		}
-		svc, done, err := e.openService(cmd)
+		svc, acc, done, err := e.inOrg(cmd, org)
 		if err != nil {
 			return err
 		}
 		defer done()
-		acc, err := openOrg(cmd, svc, org)
-		if err != nil {
-			return err
-		}
 		f := isms.AssetFilter{Type: isms.AssetType(typ), Tag: tag, Query: query}
 		assets, err := allPages(func(cursor string) ([]assetJSON, string, error) {
 			f.Cursor, f.Limit = cursor, 200
@@ -188,21 +192,14 @@ func (e *environment) assetExportCmd() *cobra.Command {
 		Short: "Export the inventory as the asset CSV (which import reads back) or a spreadsheet",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if org == "" {
-				return errors.New("--org is required")
-			}
 			if format != "csv" && format != "xlsx" {
 				return fmt.Errorf("--format %q: use csv or xlsx", format)
 			}
-			svc, done, err := e.openService(cmd)
+			svc, acc, done, err := e.inOrg(cmd, org)
 			if err != nil {
 				return err
 			}
 			defer done()
-			acc, err := openOrg(cmd, svc, org)
-			if err != nil {
-				return err
-			}
 			w, closeOut, err := e.outputFile(out)
 			if err != nil {
 				return err
@@ -270,18 +267,11 @@ func (e *environment) riskListCmd() *cobra.Command {
 	cmd.Flags().StringVar(&sort, "sort", "ref", "order: ref, level (highest first) or residual")
 	cmd.Flags().StringVar(&query, "q", "", "only risks whose title contains this, or with this reference")
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		if org == "" {
-			return errors.New("--org is required")
-		}
-		svc, done, err := e.openService(cmd)
+		svc, acc, done, err := e.inOrg(cmd, org)
 		if err != nil {
 			return err
 		}
 		defer done()
-		acc, err := openOrg(cmd, svc, org)
-		if err != nil {
-			return err
-		}
 		f := isms.RiskFilter{Status: isms.RiskStatus(status), Treatment: isms.Treatment(treatment), Overdue: overdue, Sort: sort, Query: query}
 		risks, err := allPages(func(cursor string) ([]riskJSON, string, error) {
 			f.Cursor, f.Limit = cursor, 200
