@@ -14,6 +14,7 @@ import (
 	"github.com/isms-dev/isms/internal/config"
 	"github.com/isms-dev/isms/internal/dbtest"
 	"github.com/isms-dev/isms/internal/demo"
+	"github.com/isms-dev/isms/internal/isms"
 	"github.com/isms-dev/isms/internal/server"
 	"github.com/isms-dev/isms/internal/store"
 )
@@ -52,6 +53,15 @@ func TestScreenshots(t *testing.T) {
 	screenshot(t, ctx, "login")
 	signIn(t, ctx, s, ".stats")
 
+	acc, err := svc.OpenOrg(context.Background(), app.OperatorPrincipal("cli:test"), creds.OrgSlug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	api, err := svc.ListAssets(context.Background(), acc, isms.AssetFilter{Query: "Helix chat API"})
+	if err != nil || len(api.Assets) != 1 {
+		t.Fatalf("the demo's chat API: %v", err)
+	}
+	chatAPI := "/o/helix-ai/assets/" + api.Assets[0].ID
 	pages := []struct{ name, path, wait string }{
 		{"overview", "/o/helix-ai/", ".stats"},
 		{"members", "/o/helix-ai/members", "table"},
@@ -63,6 +73,13 @@ func TestScreenshots(t *testing.T) {
 		{"framework", "/o/helix-ai/frameworks/iso27001-2022", ".tree"},
 		{"item", "/o/helix-ai/frameworks/ai-security/items/AIS-MP-01", "h1"},
 		{"atlas", "/o/helix-ai/frameworks/mitre-atlas/items/AML.T0024", "h1"},
+		{"context", "/o/helix-ai/context", "h1"},
+		{"assets", "/o/helix-ai/assets", "table"},
+		{"asset", chatAPI, "svg"},
+		{"suggestions", chatAPI + "/suggestions", ".suggestion"},
+		{"methodology", "/o/helix-ai/methodology", "h1"},
+		{"risks", "/o/helix-ai/risks", ".heat-cell"},
+		{"risk", "/o/helix-ai/risks/R-003", "#risk-status"},
 		{"orgs", "/orgs", "table"},
 	}
 	for _, width := range []struct {
