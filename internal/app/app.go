@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/isms-dev/isms/internal/credential"
+	"github.com/isms-dev/isms/internal/evidence"
 	"github.com/isms-dev/isms/internal/isms"
 	"github.com/isms-dev/isms/internal/store"
 )
@@ -26,6 +27,9 @@ type Options struct {
 	SessionIdle time.Duration
 	// SessionMax ends a session this long after sign-in, however busy.
 	SessionMax time.Duration
+	// Evidence is where evidence files are kept; without it, file evidence
+	// is refused.
+	Evidence *evidence.Files
 }
 
 // Service is the application: one per process, safe for concurrent use.
@@ -40,6 +44,7 @@ type Service struct {
 	dummyHash  string
 	libs       libraryCache
 	aggregates aggregateCache
+	files      *evidence.Files
 }
 
 // New returns a Service over db.
@@ -61,6 +66,7 @@ func New(db *store.DB, log *slog.Logger, opts Options) (*Service, error) {
 		sessionMax:  opts.SessionMax,
 		libs:        libraryCache{entries: map[string]cachedLibrary{}},
 		aggregates:  aggregateCache{entries: map[aggregateKey]aggregateEntry{}},
+		files:       opts.Evidence,
 	}
 	dummy, err := s.passwords.Hash(context.Background(), credential.NewSecret())
 	if err != nil {

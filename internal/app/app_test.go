@@ -11,6 +11,7 @@ import (
 	"github.com/isms-dev/isms/internal/app"
 	"github.com/isms-dev/isms/internal/credential"
 	"github.com/isms-dev/isms/internal/dbtest"
+	"github.com/isms-dev/isms/internal/evidence"
 	"github.com/isms-dev/isms/internal/isms"
 )
 
@@ -19,7 +20,9 @@ const password = "a long enough password"
 type env struct {
 	svc *app.Service
 	db  *dbtest.DB
-	op  app.Principal
+	// files is the evidence file store, in a folder of the test's own.
+	files *evidence.Files
+	op    app.Principal
 	// clock is the service's time; tests move it.
 	clock time.Time
 }
@@ -28,7 +31,13 @@ func newEnv(t *testing.T, db *dbtest.DB) *env {
 	t.Helper()
 	e := &env{db: db, op: app.OperatorPrincipal("cli:test"), clock: time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)}
 	db.Now = func() time.Time { return e.clock }
-	svc, err := app.New(db.DB, slog.New(slog.NewTextHandler(io.Discard, nil)), app.Options{Password: credential.Params{Memory: 1024, Time: 1, Threads: 1}})
+	files, err := evidence.Open(t.TempDir(), 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.files = files
+	svc, err := app.New(db.DB, slog.New(slog.NewTextHandler(io.Discard, nil)), app.Options{
+		Password: credential.Params{Memory: 1024, Time: 1, Threads: 1}, Evidence: files})
 	if err != nil {
 		t.Fatal(err)
 	}

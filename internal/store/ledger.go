@@ -55,6 +55,13 @@ const (
 	RecordRiskControl     = "risk_control"
 	RecordRiskAction      = "risk_action"
 	RecordRiskDecision    = "risk_decision"
+	RecordControl         = "control"
+	RecordControlReason   = "control_reason"
+	RecordControlTask     = "control_task"
+	RecordEvidence        = "evidence"
+	RecordEvidenceLink    = "evidence_link"
+	RecordEvidenceRequest = "evidence_request"
+	RecordSoAVersion      = "soa_version"
 )
 
 // orgTable describes a table of organisation records keyed by id, the
@@ -112,6 +119,19 @@ var ledgerTables = []ledgerTable{
 	orgTable(RecordRiskControl, "risk_controls"),
 	orgTable(RecordRiskAction, "risk_actions"),
 	orgTable(RecordRiskDecision, "risk_decisions"),
+	orgTable(RecordControl, "controls"),
+	orgTable(RecordControlReason, "control_reasons"),
+	orgTable(RecordControlTask, "control_tasks"),
+	orgTable(RecordEvidence, "evidence"),
+	orgTable(RecordEvidenceLink, "evidence_links"),
+	orgTable(RecordEvidenceRequest, "evidence_requests"),
+	{
+		recordType:  RecordSoAVersion,
+		one:         `SELECT * FROM soa_versions WHERE id = $1`,
+		orgRows:     `SELECT * FROM soa_versions WHERE org_id = $1`,
+		chainColumn: "org_id",
+		digested:    []string{"content"},
+	},
 }
 
 func tableFor(recordType string) ledgerTable {
