@@ -475,3 +475,12 @@ func (s *Service) Work(ctx context.Context, a Access) (MyWork, error) {
 	}
 	return w, nil
 }
+
+// EvidenceMaxSize is the largest evidence file the store accepts, or 0
+// when the server keeps no files.
+func (s *Service) EvidenceMaxSize() int64 {
+	if s.files == nil {
+		return 0
+	}
+	return s.files.MaxSize()
+}

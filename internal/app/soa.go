@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/isms-dev/isms/internal/framework"
 	"github.com/isms-dev/isms/internal/isms"
+	"github.com/isms-dev/isms/internal/report"
 	"github.com/isms-dev/isms/internal/soa"
 	"github.com/isms-dev/isms/internal/store"
 )
@@ -249,4 +251,67 @@ func (s *Service) CompareSoA(ctx context.Context, a Access, fwID string, from, t
 		return nil, err
 	}
 	return soa.Compare(before, after), nil
+}
+
+// The formats a statement exports to.
+const (
+	SoAFormatXLSX  = "xlsx"
+	SoAFormatCSV   = "csv"
+	SoAFormatPDF   = "pdf"
+	SoAFormatHTML  = "html"
+	SoAFormatOSCAL = "oscal"
+)
+
+// SoAFormats lists the export formats with their media types and file
+// extensions.
+var SoAFormats = []struct{ Name, MediaType, Ext string }{
+	{SoAFormatXLSX, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"},
+	{SoAFormatCSV, "text/csv; charset=utf-8", "csv"},
+	{SoAFormatPDF, "application/pdf", "pdf"},
+	{SoAFormatHTML, "text/html; charset=utf-8", "html"},
+	{SoAFormatOSCAL, "application/json", "oscal.json"},
+}
+
+// SoAExport is a rendered statement.
+type SoAExport struct {
+	Body      []byte
+	MediaType string
+	// FileName is what a download is offered as.
+	FileName string
+}
+
+// ExportSoA renders version (0 for the draft) of a framework's statement
+// in a format.
+func (s *Service) ExportSoA(ctx context.Context, a Access, fwID string, version int, format string) (SoAExport, error) {
+	i := slices.IndexFunc(SoAFormats, func(f struct{ Name, MediaType, Ext string }) bool { return f.Name == format })
+	if i < 0 {
+		return SoAExport{}, isms.Invalid("format", "%q is not one of xlsx, csv, pdf, html, oscal", format)
+	}
+	doc, err := s.SoA(ctx, a, fwID, version)
+	if err != nil {
+		return SoAExport{}, err
+	}
+	var buf bytes.Buffer
+	switch format {
+	case SoAFormatXLSX:
+		err = report.SoAXLSX(&buf, doc)
+	case SoAFormatCSV:
+		err = soa.WriteCSV(&buf, doc)
+	case SoAFormatPDF:
+		err = report.SoAPDF(&buf, doc)
+	case SoAFormatHTML:
+		err = soa.WriteHTML(&buf, doc)
+	case SoAFormatOSCAL:
+		err = soa.WriteOSCAL(&buf, doc)
+	}
+	if err != nil {
+		return SoAExport{}, fmt.Errorf("export the statement of applicability as %s: %w", format, err)
+	}
+	ver := "draft"
+	if version > 0 {
+		ver = fmt.Sprintf("v%d", version)
+	}
+	f := SoAFormats[i]
+	return SoAExport{Body: buf.Bytes(), MediaType: f.MediaType,
+		FileName: fmt.Sprintf("%s-soa-%s-%s.%s", a.Org.Slug, fwID, ver, f.Ext)}, nil
 }

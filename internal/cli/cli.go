@@ -18,6 +18,7 @@ import (
 
 	"github.com/isms-dev/isms/internal/app"
 	"github.com/isms-dev/isms/internal/config"
+	"github.com/isms-dev/isms/internal/evidence"
 	"github.com/isms-dev/isms/internal/store"
 )
 
@@ -88,6 +89,9 @@ Settings come from flags, ISMS_* environment variables and an optional TOML file
 		env.frameworkCmd(),
 		env.assetCmd(),
 		env.riskCmd(),
+		env.soaCmd(),
+		env.controlCmd(),
+		env.evidenceCmd(),
 	)
 	return root
 }
@@ -129,12 +133,31 @@ func (e *environment) openService(cmd *cobra.Command) (*app.Service, func(), err
 		db.Close()
 		return nil, nil, err
 	}
-	svc, err := app.New(db, e.logger(cfg), app.Options{})
+	files, err := openEvidence(cfg)
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	svc, err := app.New(db, e.logger(cfg), app.Options{Evidence: files})
 	if err != nil {
 		db.Close()
 		return nil, nil, err
 	}
 	return svc, func() { db.Close() }, nil
+}
+
+// openEvidence opens the evidence file store under the data folder; with
+// no data folder there is none.
+func openEvidence(cfg config.Config) (*evidence.Files, error) {
+	dir := cfg.EvidenceDir()
+	if dir == "" {
+		return nil, nil
+	}
+	files, err := evidence.Open(dir, cfg.EvidenceMaxBytes)
+	if err != nil {
+		return nil, fmt.Errorf("evidence folder: %w", err)
+	}
+	return files, nil
 }
 
 // operator names the person at the command line for the ledger.

@@ -75,7 +75,11 @@ func (e *environment) serve(ctx context.Context, cfg config.Config, withDemo boo
 	stats := lib.Stats()
 	log.Info("framework library loaded", "frameworks", stats.Frameworks, "items", stats.Items, "mappings", stats.Mappings,
 		"duration_ms", time.Since(start).Milliseconds())
-	svc, err := app.New(db, log, app.Options{SessionIdle: cfg.SessionIdle, SessionMax: cfg.SessionMax})
+	files, err := openEvidence(cfg)
+	if err != nil {
+		return err
+	}
+	svc, err := app.New(db, log, app.Options{SessionIdle: cfg.SessionIdle, SessionMax: cfg.SessionMax, Evidence: files})
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -43,6 +44,8 @@ type Config struct {
 	SessionIdle  time.Duration
 	SessionMax   time.Duration
 	MaxBodyBytes int64
+	// EvidenceMaxBytes is the largest evidence file accepted.
+	EvidenceMaxBytes int64
 }
 
 // Default returns the settings used when nothing else is given.
@@ -55,6 +58,9 @@ func Default() Config {
 		SessionIdle:  12 * time.Hour,
 		SessionMax:   7 * 24 * time.Hour,
 		MaxBodyBytes: 1 << 20,
+		// Scan exports and screen recordings of reviews run to tens of
+		// megabytes; a limit keeps one upload from filling the disk.
+		EvidenceMaxBytes: 100 << 20,
 	}
 }
 
@@ -126,6 +132,16 @@ var settings = []setting{
 				return fmt.Errorf("%q is not a whole number", v)
 			}
 			c.MaxBodyBytes = n
+			return nil
+		}},
+	{key: "evidence_max_bytes", env: "ISMS_EVIDENCE_MAX_BYTES", help: "largest evidence file accepted, in bytes",
+		get: func(c *Config) string { return strconv.FormatInt(c.EvidenceMaxBytes, 10) },
+		set: func(c *Config, v string) error {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil {
+				return fmt.Errorf("%q is not a whole number", v)
+			}
+			c.EvidenceMaxBytes = n
 			return nil
 		}},
 }
@@ -263,6 +279,9 @@ func (c Config) Validate() error {
 	if c.MaxBodyBytes < 1024 {
 		errs = append(errs, errors.New("max_body_bytes must be at least 1024"))
 	}
+	if c.EvidenceMaxBytes < 1024 {
+		errs = append(errs, errors.New("evidence_max_bytes must be at least 1024"))
+	}
 	return errors.Join(errs...)
 }
 
@@ -288,11 +307,20 @@ func (c Config) Redacted() string {
 			v = store.RedactURL(v)
 		}
 		switch s.key {
-		case "secure_cookies", "behind_proxy", "max_body_bytes":
+		case "secure_cookies", "behind_proxy", "max_body_bytes", "evidence_max_bytes":
 			fmt.Fprintf(&b, "%s = %s\n", s.key, v)
 		default:
 			fmt.Fprintf(&b, "%s = %q\n", s.key, v)
 		}
 	}
 	return b.String()
+}
+
+// EvidenceDir is where evidence files are kept: under the data folder,
+// whichever database holds the records. Empty when there is no data folder.
+func (c Config) EvidenceDir() string {
+	if c.Data == "" {
+		return ""
+	}
+	return filepath.Join(c.Data, "evidence")
 }

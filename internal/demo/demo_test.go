@@ -91,6 +91,21 @@ func TestSeed(t *testing.T) {
 		if err != nil || ctxDoc.Approved == nil {
 			t.Errorf("the demo context is not approved: %+v, %v", ctxDoc, err)
 		}
+		doc, err := svc.SoA(ctx, acc, "iso27001-2022", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum := doc.Summarise()
+		if sum.Undecided != 0 || sum.Excluded == 0 || sum.ByStatus[isms.Implemented] == 0 || sum.ByStatus[isms.PartiallyImplemented] == 0 ||
+			sum.ByStatus[isms.Planned] == 0 || sum.Flagged == 0 || sum.StaleEvidence == 0 {
+			t.Errorf("demo statement %+v; want every control decided, some excluded, every status, some flags and stale evidence", sum)
+		}
+		if versions, err := svc.SoAVersions(ctx, acc, "iso27001-2022"); err != nil || len(versions) != 1 {
+			t.Errorf("demo statement versions = %d, %v; want one approved", len(versions), err)
+		}
+		if diffs, err := svc.CompareSoA(ctx, acc, "iso27001-2022", 1, 0); err != nil || len(diffs) == 0 {
+			t.Errorf("the demo draft has not moved on since version 1: %v", err)
+		}
 		reports, err := svc.VerifyAllChains(ctx, app.OperatorPrincipal("cli:test"))
 		if err != nil {
 			t.Fatal(err)

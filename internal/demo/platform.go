@@ -296,7 +296,7 @@ func seedPlatform(ctx context.Context, svc *app.Service, slug string) error {
 			}
 		}
 	}
-	return nil
+	return seedSoA(ctx, svc, as, member, now)
 }
 
 func seedRisk(ctx context.Context, svc *app.Service, as map[string]app.Access, ids map[string]string, member func(string) string,
