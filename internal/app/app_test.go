@@ -27,7 +27,7 @@ type env struct {
 	clock time.Time
 }
 
-func newEnv(t *testing.T, db *dbtest.DB) *env {
+func newEnv(t testing.TB, db *dbtest.DB) *env {
 	t.Helper()
 	e := &env{db: db, op: app.OperatorPrincipal("cli:test"), clock: time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)}
 	db.Now = func() time.Time { return e.clock }
@@ -48,7 +48,7 @@ func newEnv(t *testing.T, db *dbtest.DB) *env {
 	return e
 }
 
-func (e *env) opAccess(t *testing.T) app.Access {
+func (e *env) opAccess(t testing.TB) app.Access {
 	t.Helper()
 	a, err := e.svc.OpenOrg(context.Background(), e.op, "acme")
 	if err != nil {
@@ -58,7 +58,7 @@ func (e *env) opAccess(t *testing.T) app.Access {
 }
 
 // member adds a person with a role and returns their access to acme.
-func (e *env) member(t *testing.T, email string, role isms.Role) app.Access {
+func (e *env) member(t testing.TB, email string, role isms.Role) app.Access {
 	t.Helper()
 	ctx := context.Background()
 	in := app.MemberInput{Email: email, Name: email, Role: string(role), Password: password}
