@@ -8,18 +8,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
-)
 
-// neutralise stops a spreadsheet from evaluating text as a formula. Cells
-// written as strings are not formulas inside the XLSX, but registers are
-// re-saved as CSV or pasted into other sheets, where "=HYPERLINK(…)" would
-// run; the leading quote is what those tools honour.
-func neutralise(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
-}
+	"github.com/isms-dev/isms/internal/soa"
+)
 
 // Cell values besides string and int, so that the writer can pick styles.
 type (
@@ -177,7 +168,7 @@ func (b *book) put(sheet string, col, row int, v any) {
 	switch v := v.(type) {
 	case string:
 		if v != "" {
-			b.check(b.f.SetCellStr(sheet, at, neutralise(v)))
+			b.check(b.f.SetCellStr(sheet, at, soa.Neutralise(v)))
 		}
 	case int:
 		b.check(b.f.SetCellInt(sheet, at, int64(v)))
@@ -196,15 +187,15 @@ func (b *book) put(sheet string, col, row int, v any) {
 			b.check(b.f.SetCellStr(sheet, at, notRated))
 			style = b.style.unrated
 		} else {
-			b.check(b.f.SetCellStr(sheet, at, neutralise(string(v))))
+			b.check(b.f.SetCellStr(sheet, at, soa.Neutralise(string(v))))
 			style = b.levelStyle(b.lv.color(string(v)), false)
 		}
 	case xLabel:
-		b.check(b.f.SetCellStr(sheet, at, neutralise(string(v))))
+		b.check(b.f.SetCellStr(sheet, at, soa.Neutralise(string(v))))
 		style = b.style.label
 	case xApproval:
 		text, ok := approvalText(v.by, v.at)
-		b.check(b.f.SetCellStr(sheet, at, neutralise(text)))
+		b.check(b.f.SetCellStr(sheet, at, soa.Neutralise(text)))
 		if !ok {
 			style = b.style.draft
 		}
@@ -222,7 +213,7 @@ func (b *book) styleCell(sheet string, col, row, style int) {
 
 func (b *book) text(sheet string, col, row int, s string, style int) {
 	if b.err == nil {
-		b.check(b.f.SetCellStr(sheet, ref(col, row), neutralise(s)))
+		b.check(b.f.SetCellStr(sheet, ref(col, row), soa.Neutralise(s)))
 		b.styleCell(sheet, col, row, style)
 	}
 }
@@ -340,7 +331,7 @@ func (b *book) grid(sheet string, row int, g grid, value func(l, i int) any) int
 				}
 			case string:
 				if b.err == nil && v != "" {
-					b.check(b.f.SetCellStr(sheet, ref(c+3, y), neutralise(v)))
+					b.check(b.f.SetCellStr(sheet, ref(c+3, y), soa.Neutralise(v)))
 				}
 			}
 			b.styleCell(sheet, c+3, y, b.levelStyle(b.lv.color(g.level(l.Value, i.Value)), true))

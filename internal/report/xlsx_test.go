@@ -270,26 +270,6 @@ func TestAssetsXLSXContent(t *testing.T) {
 	})
 }
 
-func TestNeutralise(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"=SUM(A1:A9)", "'=SUM(A1:A9)"},
-		{"+31 20 555 0100", "'+31 20 555 0100"},
-		{"-2+3", "'-2+3"},
-		{"@SUM(1)", "'@SUM(1)"},
-		{"\t=1", "'\t=1"},
-		{"\r=1", "'\r=1"},
-		{"Tomás", "Tomás"},
-		{"– en dash is not a minus", "– en dash is not a minus"},
-		{"a=b", "a=b"},
-		{"", ""},
-	}
-	for _, tt := range tests {
-		if got := neutralise(tt.in); got != tt.want {
-			t.Errorf("neutralise(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}
-
 // TestFormulaCellsAreText checks the written cells, not just the helper:
 // the value must be a string cell with the quote and no formula.
 func TestFormulaCellsAreText(t *testing.T) {
