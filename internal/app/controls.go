@@ -313,8 +313,8 @@ func (s *Service) Control(ctx context.Context, a Access, ref string) (ControlDet
 		if !errors.Is(err, isms.ErrNotFound) || d.Framework == nil {
 			return d, err
 		}
-		// A control of a framework the organisation does not run: show
-		// the record without a statement entry.
+		// A control of a framework the organisation does not run still
+		// gets its entry, derived the same way, so the page can show it.
 		fw, lib = d.Framework, c.lib
 	}
 	doc, err := s.buildSoA(ctx, s.db.Reads, a, fw, lib)

@@ -106,6 +106,30 @@ func (a *API) Register(r *router.Router) {
 	r.Handle("GET", Prefix+"/orgs/{org}/risks/{id}/history", a.inOrg(a.riskHistory))
 	r.Handle("GET", Prefix+"/orgs/{org}/risk-heatmap", a.inOrg(a.riskHeatMap))
 	r.Handle("GET", Prefix+"/orgs/{org}/risk-reports/{kind}", a.inOrg(a.riskReport))
+
+	r.Handle("GET", Prefix+"/orgs/{org}/soa", a.inOrg(a.listSoA))
+	r.Handle("GET", Prefix+"/orgs/{org}/soa/{framework}", a.inOrg(a.getSoA))
+	r.Handle("GET", Prefix+"/orgs/{org}/soa/{framework}/versions", a.inOrg(a.listSoAVersions))
+	r.Handle("POST", Prefix+"/orgs/{org}/soa/{framework}/versions", a.inOrg(a.approveSoA))
+	r.Handle("GET", Prefix+"/orgs/{org}/soa/{framework}/versions/{n}", a.inOrg(a.getSoAVersion))
+	r.Handle("GET", Prefix+"/orgs/{org}/soa/{framework}/compare", a.inOrg(a.compareSoA))
+	r.Handle("GET", Prefix+"/orgs/{org}/soa/{framework}/export", a.inOrg(a.exportSoA))
+	r.Handle("POST", Prefix+"/orgs/{org}/controls", a.inOrg(a.createControl))
+	r.Handle("GET", Prefix+"/orgs/{org}/controls/{ref...}", a.inOrg(a.getControl))
+	r.Handle("PATCH", Prefix+"/orgs/{org}/controls/{ref...}", a.inOrg(a.patchControl))
+	r.Handle("POST", Prefix+"/orgs/{org}/control-reasons", a.inOrg(a.addControlReason))
+	r.Handle("DELETE", Prefix+"/orgs/{org}/control-reasons/{id}", a.inOrg(a.removeControlReason))
+	r.Handle("POST", Prefix+"/orgs/{org}/control-tasks", a.inOrg(a.addControlTask))
+	r.Handle("PATCH", Prefix+"/orgs/{org}/control-tasks/{id}", a.inOrg(a.patchControlTask))
+	r.Handle("GET", Prefix+"/orgs/{org}/evidence", a.inOrg(a.listEvidence))
+	r.Handle("POST", Prefix+"/orgs/{org}/evidence", a.inOrg(a.createEvidence))
+	r.Handle("GET", Prefix+"/orgs/{org}/evidence/verify", a.inOrg(a.verifyEvidence))
+	r.Handle("GET", Prefix+"/orgs/{org}/evidence/{id}", a.inOrg(a.getEvidence))
+	r.Handle("PATCH", Prefix+"/orgs/{org}/evidence/{id}", a.inOrg(a.patchEvidence))
+	r.Handle("GET", Prefix+"/orgs/{org}/evidence/{id}/file", a.inOrg(a.evidenceFile))
+	r.Handle("GET", Prefix+"/orgs/{org}/evidence-requests", a.inOrg(a.listEvidenceRequests))
+	r.Handle("POST", Prefix+"/orgs/{org}/evidence-requests", a.inOrg(a.requestEvidence))
+	r.Handle("POST", Prefix+"/orgs/{org}/evidence-requests/{id}/cancel", a.inOrg(a.cancelEvidenceRequest))
 }
 
 // NotFound answers requests under the prefix that match no route, so API
@@ -173,6 +197,10 @@ func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
 	var file *fileTooLargeError
 	if errors.As(err, &file) {
 		p = problem.New(http.StatusRequestEntityTooLarge, "too-large", file.Error())
+	}
+	if errors.Is(err, app.ErrNoFileStore) {
+		// A state of the server, not a failure of the request.
+		p = problem.New(http.StatusConflict, "conflict", app.ErrNoFileStore.Error())
 	}
 	p.Instance = r.URL.Path
 	p.RequestID = router.RequestID(r.Context())

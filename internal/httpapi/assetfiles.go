@@ -151,12 +151,27 @@ func sendFile(w http.ResponseWriter, contentType, name string, write func(io.Wri
 	if err := write(&buf); err != nil {
 		return err
 	}
+	sendBytes(w, contentType, name, buf.Bytes())
+	return nil
+}
+
+// sendBytes answers with a download that is already made.
+func sendBytes(w http.ResponseWriter, contentType, name string, body []byte) {
 	w.Header().Set("Content-Type", contentType)
-	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+	w.Header().Set("Content-Disposition", attachment(name))
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(buf.Bytes())
-	return nil
+	_, _ = w.Write(body)
+}
+
+// attachment is the Content-Disposition of a download named name. The
+// name is a parameter value (RFC 6266), quoted or, when it is not ASCII,
+// percent-encoded, so no name can end the header early or add to it.
+func attachment(name string) string {
+	if h := mime.FormatMediaType("attachment", map[string]string{"filename": name}); h != "" {
+		return h
+	}
+	return "attachment"
 }
 
 // exportAssets downloads the inventory a filter selects as the isms asset

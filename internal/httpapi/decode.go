@@ -81,6 +81,12 @@ func (a *API) decode(w http.ResponseWriter, r *http.Request, v any) error {
 		}
 		return malformed("", "cannot read the body: %v", err)
 	}
+	return decodeJSON(data, v)
+}
+
+// decodeJSON reads data, which must be exactly one JSON object, into v as
+// decode does: a request body, or the JSON part of a multipart upload.
+func decodeJSON(data []byte, v any) error {
 	trimmed := bytes.TrimLeft(data, " \t\r\n")
 	if len(trimmed) == 0 {
 		return malformed("", "the body is empty; send a JSON object")
@@ -282,14 +288,18 @@ type optional[T any] struct {
 	Value T
 }
 
-// UnmarshalJSON records that the field was present.
+// UnmarshalJSON records that the field was present. It reads the value as
+// strictly as decode reads the body: an object in it must not have
+// unknown members either.
 func (o *optional[T]) UnmarshalJSON(b []byte) error {
 	o.Set = true
 	if string(b) == "null" {
 		o.Null = true
 		return nil
 	}
-	return json.Unmarshal(b, &o.Value)
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	return dec.Decode(&o.Value)
 }
 
 // parseTime reads an RFC 3339 date-time of a request field.

@@ -17,6 +17,7 @@ import (
 	"github.com/isms-dev/isms/internal/app"
 	"github.com/isms-dev/isms/internal/credential"
 	"github.com/isms-dev/isms/internal/dbtest"
+	"github.com/isms-dev/isms/internal/evidence"
 	"github.com/isms-dev/isms/internal/isms"
 	"github.com/isms-dev/isms/internal/problem"
 	"github.com/isms-dev/isms/internal/router"
@@ -28,6 +29,8 @@ import (
 type fixture struct {
 	db  *dbtest.DB
 	svc *app.Service
+	// files is the evidence file store; nil with noEvidenceStore.
+	files *evidence.Files
 	// handler is what the server serves: the router behind a request id.
 	handler http.Handler
 	srv     *httptest.Server
@@ -52,6 +55,8 @@ type fixtureOptions struct {
 	maxBody int64
 	// wrap, if set, wraps the API's handler (after the request id).
 	wrap func(http.Handler) http.Handler
+	// noEvidenceStore starts the service without an evidence file store.
+	noEvidenceStore bool
 }
 
 // newFixture seeds the database through the service, as an operator at
@@ -67,7 +72,14 @@ func newFixture(t testing.TB, o fixtureOptions) *fixture {
 	f := &fixture{db: dbtest.Open(t, o.dialect)}
 	f.db.Now = func() time.Time { return time.Now().Add(time.Duration(f.clockSkew.Load())) }
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc, err := app.New(f.db.DB, log, app.Options{Password: credential.Params{Memory: 1024, Time: 1, Threads: 1}})
+	if !o.noEvidenceStore {
+		// A small store, so that the tests can upload a file over its limit.
+		var err error
+		if f.files, err = evidence.Open(t.TempDir(), 1<<20); err != nil {
+			t.Fatalf("open evidence store: %v", err)
+		}
+	}
+	svc, err := app.New(f.db.DB, log, app.Options{Password: credential.Params{Memory: 1024, Time: 1, Threads: 1}, Evidence: f.files})
 	if err != nil {
 		t.Fatalf("app.New: %v", err)
 	}

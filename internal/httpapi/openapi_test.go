@@ -570,6 +570,7 @@ func exerciseAPI(t *testing.T, f *fixture) {
 
 	exerciseFrameworks(t, f)
 	exerciseRecords(t, f)
+	exerciseSoA(t, f)
 }
 
 // testFile reads one of the framework package's example files.

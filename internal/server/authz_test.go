@@ -19,6 +19,7 @@ import (
 	"github.com/isms-dev/isms/internal/config"
 	"github.com/isms-dev/isms/internal/credential"
 	"github.com/isms-dev/isms/internal/dbtest"
+	"github.com/isms-dev/isms/internal/evidence"
 	"github.com/isms-dev/isms/internal/isms"
 	"github.com/isms-dev/isms/internal/server"
 	"github.com/isms-dev/isms/internal/store"
@@ -410,6 +411,67 @@ var policy = map[string]rule{
 	"POST /o/{org}/assets/{id}/suggestions": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
 		return formCall("/o/acme/assets/"+f.riskPageAsset()+"/suggestions", "threat_ref", riskPageThreat, "inherent_likelihood", "4", "inherent_impact", "3")
 	}),
+	// Statement of Applicability, control and evidence API. Writes need
+	// write_records; where the app lets a contributor change a control
+	// they own, the control here is someone else's, so the contributor is
+	// refused.
+	"GET /api/v1/orgs/{org}/soa":             orgRoutes(allRoles, 0, 200, get("/api/v1/orgs/acme/soa")),
+	"GET /api/v1/orgs/{org}/soa/{framework}": orgRoutes(allRoles, 0, 200, get("/api/v1/orgs/acme/soa/iso27001-2022?applicability=included")),
+	"GET /api/v1/orgs/{org}/soa/{framework}/versions": orgRoutes(allRoles, 0, 200,
+		get("/api/v1/orgs/acme/soa/iso27001-2022/versions")),
+	"POST /api/v1/orgs/{org}/soa/{framework}/versions": orgRoutes(writers, 403, 201, func(f *fixture, _ *principal) call {
+		f.apiSoAApprovable()
+		return jsonCall("POST", "/api/v1/orgs/acme/soa/iso27001-2022/versions", `{"note": "Approved"}`)(f, nil)
+	}),
+	"GET /api/v1/orgs/{org}/soa/{framework}/versions/{n}": orgRoutes(allRoles, 0, 200, func(f *fixture, _ *principal) call {
+		return call{method: "GET", path: "/api/v1/orgs/acme/soa/iso27001-2022/versions/" + f.apiSoAVersion()}
+	}),
+	"GET /api/v1/orgs/{org}/soa/{framework}/compare": orgRoutes(allRoles, 0, 200, func(f *fixture, _ *principal) call {
+		return call{method: "GET", path: "/api/v1/orgs/acme/soa/iso27001-2022/compare?from=" + f.apiSoAVersion()}
+	}),
+	"GET /api/v1/orgs/{org}/soa/{framework}/export": orgRoutes(allRoles, 0, 200, get("/api/v1/orgs/acme/soa/iso27001-2022/export?format=csv")),
+	"POST /api/v1/orgs/{org}/controls": orgRoutes(writers, 403, 201, func(f *fixture, _ *principal) call {
+		return jsonCall("POST", "/api/v1/orgs/acme/controls", `{"code": "API-`+f.unique()+`", "title": "Own control"}`)(f, nil)
+	}),
+	"GET /api/v1/orgs/{org}/controls/{ref...}": orgRoutes(allRoles, 0, 200, get("/api/v1/orgs/acme/controls/iso27001-2022:A.8.8")),
+	"PATCH /api/v1/orgs/{org}/controls/{ref...}": orgRoutes(writers, 403, 200, func(f *fixture, _ *principal) call {
+		return jsonCall("PATCH", "/api/v1/orgs/acme/controls/"+f.apiControl(), `{"implementation": "Weekly scans"}`)(f, nil)
+	}),
+	"POST /api/v1/orgs/{org}/control-reasons": orgRoutes(writers, 403, 201, jsonCall("POST", "/api/v1/orgs/acme/control-reasons",
+		`{"control": "iso27001-2022:A.5.34", "kind": "legal", "title": "GDPR Art. 32", "url": "https://gdpr.example/32"}`)),
+	"DELETE /api/v1/orgs/{org}/control-reasons/{id}": orgRoutes(writers, 403, 204, func(f *fixture, _ *principal) call {
+		return call{method: "DELETE", path: "/api/v1/orgs/acme/control-reasons/" + f.apiControlReason() + "?control=iso27001-2022:A.5.34"}
+	}),
+	"POST /api/v1/orgs/{org}/control-tasks": orgRoutes(writers, 403, 201, func(f *fixture, _ *principal) call {
+		return jsonCall("POST", "/api/v1/orgs/acme/control-tasks", `{"control": "`+f.apiControl()+`", "title": "Scan the cluster"}`)(f, nil)
+	}),
+	"PATCH /api/v1/orgs/{org}/control-tasks/{id}": orgRoutes(writers, 403, 200, func(f *fixture, _ *principal) call {
+		ref, id := f.apiControlTask()
+		return jsonCall("PATCH", "/api/v1/orgs/acme/control-tasks/"+id+"?control="+ref, `{"status": "done"}`)(f, nil)
+	}),
+	"GET /api/v1/orgs/{org}/evidence": orgRoutes(allRoles, 0, 200, get("/api/v1/orgs/acme/evidence?control=iso27001-2022:A.8.8&limit=5")),
+	"POST /api/v1/orgs/{org}/evidence": orgRoutes(writers, 403, 201, func(f *fixture, _ *principal) call {
+		return jsonCall("POST", "/api/v1/orgs/acme/evidence", `{"kind": "record", "title": "Minutes", "body": "Held.",
+			"links": [{"target": "control", "ref": "`+f.apiControl()+`"}]}`)(f, nil)
+	}),
+	"GET /api/v1/orgs/{org}/evidence/verify": orgRoutes(allRoles, 0, 200, get("/api/v1/orgs/acme/evidence/verify")),
+	"GET /api/v1/orgs/{org}/evidence/{id}": orgRoutes(allRoles, 0, 200, func(f *fixture, _ *principal) call {
+		return call{method: "GET", path: "/api/v1/orgs/acme/evidence/" + f.apiEvidenceFile()}
+	}),
+	"PATCH /api/v1/orgs/{org}/evidence/{id}": orgRoutes(writers, 403, 200, func(f *fixture, _ *principal) call {
+		return jsonCall("PATCH", "/api/v1/orgs/acme/evidence/"+f.apiEvidenceFile(), `{"title": "Renamed"}`)(f, nil)
+	}),
+	"GET /api/v1/orgs/{org}/evidence/{id}/file": orgRoutes(allRoles, 0, 200, func(f *fixture, _ *principal) call {
+		return call{method: "GET", path: "/api/v1/orgs/acme/evidence/" + f.apiEvidenceFile() + "/file"}
+	}),
+	"GET /api/v1/orgs/{org}/evidence-requests": orgRoutes(allRoles, 0, 200, get("/api/v1/orgs/acme/evidence-requests?status=open")),
+	"POST /api/v1/orgs/{org}/evidence-requests": orgRoutes(writers, 403, 201, func(f *fixture, _ *principal) call {
+		return jsonCall("POST", "/api/v1/orgs/acme/evidence-requests", `{"control": "iso27001-2022:A.8.8", "title": "Q2 report",
+			"assignee_id": "`+f.target().ID+`", "due_date": "2031-01-31"}`)(f, nil)
+	}),
+	"POST /api/v1/orgs/{org}/evidence-requests/{id}/cancel": orgRoutes(writers, 403, 204, func(f *fixture, _ *principal) call {
+		return call{method: "POST", path: "/api/v1/orgs/acme/evidence-requests/" + f.apiEvidenceRequest() + "/cancel"}
+	}),
 }
 
 // customFramework is a small framework file with a fresh id.
@@ -468,6 +530,8 @@ type fixture struct {
 	orgID  string
 	cssURL string
 	n      int
+	// soaDecided is set once every control of the statement is decided.
+	soaDecided bool
 }
 
 func (f *fixture) unique() string {
@@ -504,7 +568,11 @@ func newFixture(t *testing.T) (*fixture, []*principal) {
 	ctx := context.Background()
 	db := dbtest.Open(t, store.SQLite)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc, err := app.New(db.DB, log, app.Options{Password: credential.Params{Memory: 1024, Time: 1, Threads: 1}})
+	files, err := evidence.Open(t.TempDir(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := app.New(db.DB, log, app.Options{Password: credential.Params{Memory: 1024, Time: 1, Threads: 1}, Evidence: files})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -745,4 +813,101 @@ func TestFormsNeedTheSessionsCSRFToken(t *testing.T) {
 	if acc.Org.Name != "acme" {
 		t.Errorf("organisation renamed to %q by a forged form", acc.Org.Name)
 	}
+}
+
+// Records for the rules of the statement, control and evidence API: each
+// call gets its own where it changes one, made by the operator.
+
+// apiSoAApprovable includes every undecided control of the ISO/IEC
+// 27001:2022 statement, so that it can be approved.
+func (f *fixture) apiSoAApprovable() {
+	f.t.Helper()
+	if f.soaDecided {
+		return
+	}
+	ctx := context.Background()
+	doc, err := f.svc.SoA(ctx, f.op, "iso27001-2022", 0)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	included := string(isms.Included)
+	for _, e := range doc.Entries {
+		if e.Applicability != isms.Undecided {
+			continue
+		}
+		if _, err := f.svc.UpdateControl(ctx, f.op, e.Control, app.ControlInput{Applicability: &included}); err != nil {
+			f.t.Fatal(err)
+		}
+	}
+	f.soaDecided = true
+}
+
+// apiSoAVersion approves the statement and returns the new version's
+// number.
+func (f *fixture) apiSoAVersion() string {
+	f.t.Helper()
+	f.apiSoAApprovable()
+	v, err := f.svc.ApproveSoA(context.Background(), f.op, "iso27001-2022", "")
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return fmt.Sprint(v.Number)
+}
+
+// apiControl gives A.8.8 to a fresh viewer, so that no caller owns it, and
+// returns its reference.
+func (f *fixture) apiControl() string {
+	f.t.Helper()
+	const ref = "iso27001-2022:A.8.8"
+	owner := f.target().ID
+	if _, err := f.svc.UpdateControl(context.Background(), f.op, ref, app.ControlInput{OwnerID: &owner}); err != nil {
+		f.t.Fatal(err)
+	}
+	return ref
+}
+
+// apiControlReason adds a reason to include A.5.34 and returns its id.
+func (f *fixture) apiControlReason() string {
+	f.t.Helper()
+	rs, err := f.svc.AddControlReason(context.Background(), f.op, "iso27001-2022:A.5.34", "legal", "GDPR Art. "+f.unique(), "https://gdpr.example/")
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return rs.ID
+}
+
+// apiControlTask adds a task to a control no caller owns and returns the
+// control's reference and the task's id.
+func (f *fixture) apiControlTask() (string, string) {
+	f.t.Helper()
+	ref := f.apiControl()
+	task, err := f.svc.SaveControlTask(context.Background(), f.op, ref, "", app.TaskInput{Title: "Task " + f.unique()})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return ref, task.ID
+}
+
+// apiEvidenceFile adds file evidence of A.8.8 and returns its id.
+func (f *fixture) apiEvidenceFile() string {
+	f.t.Helper()
+	d, err := f.svc.AddEvidence(context.Background(), f.op, app.EvidenceInput{Kind: string(isms.EvidenceFile), Title: "Scan " + f.unique(),
+		FileName: "scan.pdf", Links: []isms.EvidenceLinkTo{{Target: isms.TargetControl, Ref: "iso27001-2022:A.8.8"}}},
+		strings.NewReader("%PDF-1.4 scan "+f.unique()))
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return d.ID
+}
+
+// apiEvidenceRequest asks a fresh viewer for evidence and returns the
+// request's id.
+func (f *fixture) apiEvidenceRequest() string {
+	f.t.Helper()
+	q, err := f.svc.RequestEvidence(context.Background(), f.op, "iso27001-2022:A.8.8", "Report "+f.unique(), f.target().ID,
+		time.Now().AddDate(0, 1, 0))
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return q.ID
 }
