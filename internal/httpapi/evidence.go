@@ -68,13 +68,6 @@ type evidenceCreatedJSON struct {
 	NewFile bool `json:"new_file"`
 }
 
-// evidenceList is the newest evidence a filter selects. There are no
-// further pages: Truncated says that the limit cut the list short.
-type evidenceList struct {
-	list[evidenceJSON]
-	Truncated bool `json:"truncated"`
-}
-
 // evidenceTargets are the query parameters that list the evidence of one
 // control, requirement or risk, with their targets.
 var evidenceTargets = []struct {
@@ -87,7 +80,7 @@ var evidenceTargets = []struct {
 }
 
 func (a *API) listEvidence(w http.ResponseWriter, r *http.Request, acc app.Access) error {
-	if err := knownQuery(r, "control", "requirement", "risk", "q", "limit"); err != nil {
+	if err := knownQuery(r, "control", "requirement", "risk", "q", "limit", "cursor"); err != nil {
 		return err
 	}
 	limit, err := queryInt(r, "limit")
@@ -101,8 +94,8 @@ func (a *API) listEvidence(w http.ResponseWriter, r *http.Request, acc app.Acces
 		limit = store.MaxLimit
 	}
 	q := r.URL.Query()
-	// One more than the page tells whether the limit cut the list.
-	f := store.EvidenceFilter{Query: q.Get("q"), Limit: limit + 1}
+	// One more than the page tells whether another page follows.
+	f := store.EvidenceFilter{Query: q.Get("q"), Cursor: q.Get("cursor"), Limit: limit + 1}
 	for _, t := range evidenceTargets {
 		ref := q.Get(t.param)
 		switch {
@@ -117,8 +110,13 @@ func (a *API) listEvidence(w http.ResponseWriter, r *http.Request, acc app.Acces
 	if err != nil {
 		return err
 	}
-	out := evidenceList{list: newList(make([]evidenceJSON, 0, len(items)), ""), Truncated: len(items) > limit}
-	for _, e := range items[:min(len(items), limit)] {
+	next := ""
+	if len(items) > limit {
+		items = items[:limit]
+		next = store.EvidenceCursor(items[limit-1])
+	}
+	out := newList(make([]evidenceJSON, 0, len(items)), next)
+	for _, e := range items {
 		out.Items = append(out.Items, toEvidenceJSON(e))
 	}
 	return writeJSON(w, http.StatusOK, out)

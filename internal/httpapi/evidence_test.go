@@ -9,6 +9,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/textproto"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -213,15 +214,34 @@ func TestEvidence(t *testing.T) {
 		}
 
 		// Lists.
-		var items evidenceList
+		var items list[evidenceJSON]
 		f.ok(t, request{method: "GET", path: "/orgs/acme/evidence?control=iso27001-2022:A.8.8", token: viewer}, http.StatusOK, &items)
-		if len(items.Items) != 6 || items.Truncated || items.Items[0].PeriodEnd.Before(items.Items[len(items.Items)-1].PeriodEnd) {
-			t.Errorf("evidence of A.8.8 = %d items, truncated %v", len(items.Items), items.Truncated)
+		if len(items.Items) != 6 || items.NextCursor != "" || items.Items[0].PeriodEnd.Before(items.Items[len(items.Items)-1].PeriodEnd) {
+			t.Errorf("evidence of A.8.8 = %d items, next %q", len(items.Items), items.NextCursor)
 		}
-		f.ok(t, request{method: "GET", path: "/orgs/acme/evidence?limit=2", token: viewer}, http.StatusOK, &items)
-		if len(items.Items) != 2 || !items.Truncated {
-			t.Errorf("two items of evidence = %d, truncated %v", len(items.Items), items.Truncated)
+		// Pages of two walk the whole list once, newest first.
+		seen := map[string]bool{}
+		cursor, pages := "", 0
+		for {
+			f.ok(t, request{method: "GET", path: "/orgs/acme/evidence?limit=2&cursor=" + url.QueryEscape(cursor), token: viewer}, http.StatusOK, &items)
+			pages++
+			for _, it := range items.Items {
+				if seen[it.ID] {
+					t.Errorf("item %s on two pages", it.ID)
+				}
+				seen[it.ID] = true
+			}
+			if cursor = items.NextCursor; cursor == "" || pages > 20 {
+				break
+			}
 		}
+		var all list[evidenceJSON]
+		f.ok(t, request{method: "GET", path: "/orgs/acme/evidence?limit=200", token: viewer}, http.StatusOK, &all)
+		if len(seen) != len(all.Items) || pages < 2 {
+			t.Errorf("paging saw %d items in %d pages; the whole list has %d", len(seen), pages, len(all.Items))
+		}
+		expectProblem(t, f, request{method: "GET", path: "/orgs/acme/evidence?cursor=bm90IGEgY3Vyc29y", token: viewer},
+			http.StatusUnprocessableEntity, "cursor")
 		f.ok(t, request{method: "GET", path: "/orgs/acme/evidence?q=MINUTES&requirement=iso27001-2022:9.3.1", token: viewer}, http.StatusOK, &items)
 		if len(items.Items) != 1 || items.Items[0].ID != record.ID {
 			t.Errorf("the minutes = %+v", items.Items)

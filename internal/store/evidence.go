@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/isms-dev/isms/internal/isms"
@@ -69,7 +70,14 @@ type EvidenceFilter struct {
 	Target isms.EvidenceTarget
 	Ref    string
 	Query  string
+	// Cursor continues after the item EvidenceCursor was made from.
+	Cursor string
 	Limit  int
+}
+
+// EvidenceCursor is the cursor of the page that follows e.
+func EvidenceCursor(e isms.Evidence) string {
+	return EncodeCursor(e.PeriodEnd.UTC().Format(time.RFC3339Nano) + " " + e.ID)
 }
 
 // ListEvidence returns an organisation's evidence, newest period first.
@@ -82,6 +90,18 @@ func (r Reads) ListEvidence(ctx context.Context, orgID string, f EvidenceFilter)
 	}
 	if f.Query != "" {
 		w.add(r.contains("e.title", 1), likePattern(f.Query))
+	}
+	if f.Cursor != "" {
+		key, err := DecodeCursor("cursor", f.Cursor)
+		if err != nil {
+			return nil, err
+		}
+		stamp, id, ok := strings.Cut(key, " ")
+		end, perr := time.Parse(time.RFC3339Nano, stamp)
+		if !ok || perr != nil {
+			return nil, isms.Invalid("cursor", "is not a cursor returned by this list")
+		}
+		w.add("(e.period_end < $%d OR (e.period_end = $%[1]d AND e.id < $%d))", end, id)
 	}
 	q := `SELECT ` + evidenceColumns + ` FROM evidence e WHERE ` + w.sql() + ` ORDER BY e.period_end DESC, e.id DESC LIMIT ` +
 		w.arg(clampLimit(f.Limit))
