@@ -110,7 +110,7 @@ type evidenceJSON struct {
 
 func (e *environment) evidenceListCmd() *cobra.Command {
 	var org, control, query string
-	cmd := &cobra.Command{Use: "list --org SLUG [--control REF] [--q TEXT]", Short: "List evidence, newest period first (up to 200)",
+	cmd := &cobra.Command{Use: "list --org SLUG [--control REF] [--q TEXT]", Short: "List evidence, newest period first",
 		Args: cobra.NoArgs}
 	format := formatFlag(cmd)
 	cmd.Flags().StringVar(&org, "org", "", "the organisation (required)")
@@ -122,17 +122,31 @@ func (e *environment) evidenceListCmd() *cobra.Command {
 			return err
 		}
 		defer done()
-		list, err := svc.ListEvidence(cmd.Context(), acc, store.EvidenceFilter{Target: isms.TargetControl, Ref: control, Query: query,
-			Limit: store.MaxLimit})
+		f := store.EvidenceFilter{Target: isms.TargetControl, Ref: control, Query: query}
+		items, err := allPages(func(cursor string) ([]evidenceJSON, string, error) {
+			f.Cursor, f.Limit = cursor, store.MaxLimit+1
+			list, err := svc.ListEvidence(cmd.Context(), acc, f)
+			if err != nil {
+				return nil, "", describe(err)
+			}
+			next := ""
+			if len(list) > store.MaxLimit {
+				list = list[:store.MaxLimit]
+				next = store.EvidenceCursor(list[len(list)-1])
+			}
+			out := make([]evidenceJSON, len(list))
+			for i, ev := range list {
+				out[i] = evidenceJSON{ID: ev.ID, Kind: string(ev.Kind), Title: ev.Title, PeriodEnd: ev.PeriodEnd.Format(time.DateOnly),
+					Cadence: string(ev.Cadence), SHA256: ev.SHA256, Size: ev.Size, MediaType: ev.MediaType, URL: ev.URL}
+			}
+			return out, next, nil
+		})
 		if err != nil {
-			return describe(err)
+			return err
 		}
-		items := make([]evidenceJSON, len(list))
-		rows := make([][]string, len(list))
-		for i, ev := range list {
-			items[i] = evidenceJSON{ID: ev.ID, Kind: string(ev.Kind), Title: ev.Title, PeriodEnd: ev.PeriodEnd.Format(time.DateOnly),
-				Cadence: string(ev.Cadence), SHA256: ev.SHA256, Size: ev.Size, MediaType: ev.MediaType, URL: ev.URL}
-			rows[i] = []string{ev.ID, string(ev.Kind), truncate(ev.Title, 48), items[i].PeriodEnd, dash(items[i].Cadence)}
+		rows := make([][]string, len(items))
+		for i, it := range items {
+			rows[i] = []string{it.ID, it.Kind, truncate(it.Title, 48), it.PeriodEnd, dash(it.Cadence)}
 		}
 		return e.printList(*format, []string{"ID", "KIND", "TITLE", "PERIOD END", "CADENCE"}, rows, items)
 	}
