@@ -19,11 +19,13 @@ import (
 	"github.com/isms-dev/isms/internal/config"
 	"github.com/isms-dev/isms/internal/credential"
 	"github.com/isms-dev/isms/internal/dbtest"
+	"github.com/isms-dev/isms/internal/evidence"
 	"github.com/isms-dev/isms/internal/server"
 	"github.com/isms-dev/isms/internal/store"
 )
 
-// site is a running isms with one organisation and its owner.
+// site is a running isms with one organisation and its owner, keeping
+// evidence files in a temporary folder.
 type site struct {
 	URL      string
 	Svc      *app.Service
@@ -39,7 +41,11 @@ func startSite(t *testing.T) *site {
 	t.Helper()
 	db := dbtest.Open(t, store.SQLite)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc, err := app.New(db.DB, log, app.Options{Password: credential.Params{Memory: 1024, Time: 1, Threads: 1}})
+	files, err := evidence.Open(t.TempDir(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := app.New(db.DB, log, app.Options{Password: credential.Params{Memory: 1024, Time: 1, Threads: 1}, Evidence: files})
 	if err != nil {
 		t.Fatal(err)
 	}

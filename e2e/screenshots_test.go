@@ -80,6 +80,9 @@ func TestScreenshots(t *testing.T) {
 		{"methodology", "/o/helix-ai/methodology", "h1"},
 		{"risks", "/o/helix-ai/risks", ".heat-cell"},
 		{"risk", "/o/helix-ai/risks/R-003", "#risk-status"},
+		{"soa", "/o/helix-ai/soa/iso27001-2022", "table.soa"},
+		{"control", "/o/helix-ai/controls/iso27001-2022:A.8.8", "#requirement"},
+		{"evidence", "/o/helix-ai/evidence", "h1"},
 		{"orgs", "/orgs", "table"},
 	}
 	for _, width := range []struct {

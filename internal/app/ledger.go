@@ -200,8 +200,19 @@ func (s *Service) RecordLabels(ctx context.Context, a Access, entries []ledger.E
 		case store.RecordRiskDecision:
 			kind, _ := content["kind"].(string)
 			label = strings.ReplaceAll(kind, "_", " ")
-		case store.RecordRiskControl:
+		case store.RecordRiskControl, store.RecordControl:
 			label, _ = content["control"].(string)
+		case store.RecordControlReason, store.RecordControlTask, store.RecordEvidence, store.RecordEvidenceRequest:
+			label, _ = content["title"].(string)
+		case store.RecordEvidenceLink:
+			target, _ := content["target"].(string)
+			ref, _ := content["ref"].(string)
+			label = strings.TrimSpace(target + " " + ref)
+		case store.RecordSoAVersion:
+			fw, _ := content["framework"].(string)
+			if n, ok := content["version"].(float64); ok {
+				label = fmt.Sprintf("%s version %d", fw, int(n))
+			}
 		case store.RecordMember:
 			if uid, ok := content["user_id"].(string); ok {
 				if _, seen := emails[uid]; !seen {

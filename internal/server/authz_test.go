@@ -472,6 +472,60 @@ var policy = map[string]rule{
 	"POST /api/v1/orgs/{org}/evidence-requests/{id}/cancel": orgRoutes(writers, 403, 204, func(f *fixture, _ *principal) call {
 		return call{method: "POST", path: "/api/v1/orgs/acme/evidence-requests/" + f.apiEvidenceRequest() + "/cancel"}
 	}),
+	// Statement of Applicability, control and evidence pages. Writes need
+	// write_records; a contributor may change only a control they own, and
+	// the controls here are someone else's (apiControl), so the contributor
+	// is refused too. Uploads are multipart, with the file last.
+	"GET /o/{org}/soa":                     orgRoutes(allRoles, 0, 303, get("/o/acme/soa")),
+	"GET /o/{org}/soa/{framework}":         orgRoutes(allRoles, 0, 200, get("/o/acme/soa/iso27001-2022?applicability=included")),
+	"GET /o/{org}/soa/{framework}/export":  orgRoutes(allRoles, 0, 200, get("/o/acme/soa/iso27001-2022/export?format=csv")),
+	"GET /o/{org}/soa/{framework}/compare": orgRoutes(allRoles, 0, 200, get("/o/acme/soa/iso27001-2022/compare")),
+	"POST /o/{org}/soa/{framework}/approve": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		f.apiSoAApprovable()
+		return formCall("/o/acme/soa/iso27001-2022/approve", "note", "Approved")
+	}),
+	"POST /o/{org}/controls": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		return formCall("/o/acme/controls", "framework", "iso27001-2022", "code", "WEB-"+f.unique(), "title", "Own control")
+	}),
+	"GET /o/{org}/controls/{ref...}": orgRoutes(allRoles, 0, 200, get("/o/acme/controls/iso27001-2022:A.8.8")),
+	"GET /o/{org}/controls/edit/{ref...}": orgRoutes(writers, 403, 200, func(f *fixture, _ *principal) call {
+		return call{method: "GET", path: "/o/acme/controls/edit/" + f.apiControl()}
+	}),
+	"POST /o/{org}/controls/edit/{ref...}": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		return formCall("/o/acme/controls/edit/"+f.apiControl(), "inline", "1", "framework", "iso27001-2022", "status_was", "not_started",
+			"status", "planned")
+	}),
+	"POST /o/{org}/controls/reasons/{ref...}": orgRoutes(writers, 403, 303, func(*fixture, *principal) call {
+		return formCall("/o/acme/controls/reasons/iso27001-2022:A.5.34", "kind", "legal", "title", "GDPR Art. 32", "url", "https://gdpr.example/32")
+	}),
+	"POST /o/{org}/controls/remove-reason/{ref...}": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		return formCall("/o/acme/controls/remove-reason/iso27001-2022:A.5.34", "id", f.apiControlReason())
+	}),
+	"POST /o/{org}/controls/tasks/{ref...}": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		return formCall("/o/acme/controls/tasks/"+f.apiControl(), "title", "Scan the cluster", "due_date", "2031-01-31")
+	}),
+	"POST /o/{org}/controls/requests/{ref...}": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		return formCall("/o/acme/controls/requests/iso27001-2022:A.8.8", "title", "Q2 report", "assignee_id", f.target().ID,
+			"due_date", "2031-01-31")
+	}),
+	"POST /o/{org}/controls/cancel-request/{ref...}": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		return formCall("/o/acme/controls/cancel-request/iso27001-2022:A.8.8", "id", f.apiEvidenceRequest())
+	}),
+	"GET /o/{org}/evidence": orgRoutes(allRoles, 0, 200, get("/o/acme/evidence?control=iso27001-2022:A.8.8")),
+	"POST /o/{org}/evidence": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		c := formCall("/o/acme/evidence", "kind", "file", "title", "Scan "+f.unique(), "controls", f.apiControl())
+		c.file = "%PDF-1.4 scan " + f.unique()
+		return c
+	}),
+	"GET /o/{org}/evidence/new": orgRoutes([]isms.Role{isms.RoleOwner, isms.RoleAdmin, isms.RoleISMSManager, isms.RoleContributor}, 403, 200,
+		get("/o/acme/evidence/new?control=iso27001-2022:A.8.8")),
+	"GET /o/{org}/evidence/verify": orgRoutes(allRoles, 0, 200, get("/o/acme/evidence/verify")),
+	"GET /o/{org}/evidence/{id}": orgRoutes(allRoles, 0, 200, func(f *fixture, _ *principal) call {
+		return call{method: "GET", path: "/o/acme/evidence/" + f.apiEvidenceFile()}
+	}),
+	"GET /o/{org}/evidence/{id}/file": orgRoutes(allRoles, 0, 200, func(f *fixture, _ *principal) call {
+		return call{method: "GET", path: "/o/acme/evidence/" + f.apiEvidenceFile() + "/file"}
+	}),
 }
 
 // customFramework is a small framework file with a fresh id.

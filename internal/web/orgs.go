@@ -54,6 +54,7 @@ type overviewPage struct {
 	Summary app.OrgSummary
 	Recent  []entryView
 	Head    string
+	Work    []workItem
 }
 
 func (u *UI) overview(q *request) error {
@@ -70,6 +71,9 @@ func (u *UI) overview(q *request) error {
 		Recent: u.entryViews(q, entries)}
 	if len(entries) > 0 {
 		page.Head = entries[0].Hash
+	}
+	if page.Work, err = u.yourWork(q); err != nil {
+		return err
 	}
 	return u.render(q, http.StatusOK, "overview", page)
 }

@@ -110,9 +110,13 @@ func navigation(org *isms.Organization) []navGroup {
 			{"assets", "Assets", base + "assets"},
 			{"risks", "Risk register", base + "risks"},
 			{"methodology", "Risk methodology", base + "methodology"},
+			{"soa", "Statement of Applicability", base + "soa"},
 		}},
 		{Label: "Library", Items: []navItem{{"frameworks", "Frameworks", base + "frameworks"}}},
-		{Label: "Assurance", Items: []navItem{{"ledger", "Change ledger", base + "ledger"}}},
+		{Label: "Assurance", Items: []navItem{
+			{"evidence", "Evidence", base + "evidence"},
+			{"ledger", "Change ledger", base + "ledger"},
+		}},
 		{Label: "Settings", Items: []navItem{
 			{"members", "Members", base + "members"},
 			{"tokens", "API tokens", base + "tokens"},
@@ -229,6 +233,13 @@ var recordTypeLabels = map[string]string{
 	"risk_control":     "Control selected for a risk",
 	"risk_action":      "Treatment action",
 	"risk_decision":    "Risk owner's decision",
+	"control":          "Control",
+	"control_reason":   "Reason to include a control",
+	"control_task":     "Implementation task",
+	"evidence":         "Evidence",
+	"evidence_link":    "What evidence supports",
+	"evidence_request": "Evidence request",
+	"soa_version":      "Approved Statement of Applicability",
 }
 
 type errorPage struct {

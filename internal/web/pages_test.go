@@ -61,11 +61,14 @@ func TestEveryTemplateRenders(t *testing.T) {
 		"item": {&itemPage{Page: frame("G-1"), Framework: view, Item: fw.Items[1], Ancestors: tree[:1], Children: []treeNode{leaf},
 			Mappings: []mappingGroup{{Relation: "implements", Framework: fw, Open: true, Rows: []mappingRow{{Relation: "implements", Framework: fw, Item: fw.Items[0], Link: "/g", Note: "n"}}}}},
 			&itemPage{Page: frame("G"), Framework: view, Item: fw.Items[0]}},
-		"search":   {&searchPage{Page: frame("Search"), Query: "one", Hits: hits}, &searchPage{Page: frame("Search")}},
-		"login":    {&loginPage{Page: Page{Bare: true}, Error: "wrong", Email: "a@b.example", Next: "/"}, &loginPage{Page: Page{Bare: true}}},
-		"error":    {&errorPage{Page: Page{Bare: true}, Status: 404, StatusText: "Not Found", Message: "gone", RequestID: "r1"}},
-		"orgs":     {&orgsPage{Page: frame("Organisations"), Errors: map[string]string{"slug": "taken"}}, &orgsPage{Page: Page{User: &user}}},
-		"overview": {&overviewPage{Page: frame("Helix"), Summary: app.OrgSummary{Members: 3, LedgerEntries: 9}, Recent: []entryView{entry}, Head: "abc"}, &overviewPage{Page: frame("Helix")}},
+		"search": {&searchPage{Page: frame("Search"), Query: "one", Hits: hits}, &searchPage{Page: frame("Search")}},
+		"login":  {&loginPage{Page: Page{Bare: true}, Error: "wrong", Email: "a@b.example", Next: "/"}, &loginPage{Page: Page{Bare: true}}},
+		"error":  {&errorPage{Page: Page{Bare: true}, Status: 404, StatusText: "Not Found", Message: "gone", RequestID: "r1"}},
+		"orgs":   {&orgsPage{Page: frame("Organisations"), Errors: map[string]string{"slug": "taken"}}, &orgsPage{Page: Page{User: &user}}},
+		"overview": {&overviewPage{Page: frame("Helix"), Summary: app.OrgSummary{Members: 3, LedgerEntries: 9}, Recent: []entryView{entry}, Head: "abc",
+			Work: []workItem{{Kind: "request", Title: "Scan", Control: "A.8.8", ControlTitle: "Vulnerabilities", ControlLink: "/c", Due: &now, Overdue: true, Action: "/u", ActionLabel: "Upload evidence"},
+				{Kind: "task", Title: "Patch", Control: "ORG-1", ControlLink: "/c2", Action: "/c2#tasks", ActionLabel: "Open the control"}}},
+			&overviewPage{Page: frame("Helix")}},
 		"members": {&membersPage{Page: frame("Members"), Members: []isms.Member{member}, Next: "c", Roles: isms.Roles,
 			Errors: map[string]string{"email": "bad"}, Added: &app.MemberAdded{Member: member, GeneratedPassword: "PW"}}, &membersPage{Page: frame("Members")}},
 		"member":   {&memberPage{Page: frame("Priya"), Member: member, Roles: isms.Roles, History: []entryView{entry}, Errors: map[string]string{"remove": "last owner"}, IsSelf: true}},
@@ -80,6 +83,9 @@ func TestEveryTemplateRenders(t *testing.T) {
 		samples[name] = pages
 	}
 	for name, pages := range assetPageSamples(frame) {
+		samples[name] = pages
+	}
+	for name, pages := range soaPageSamples(frame) {
 		samples[name] = pages
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))

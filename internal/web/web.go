@@ -92,6 +92,9 @@ func (u *UI) Register(r *router.Router) {
 	r.Handle("GET", "/o/{org}/framework-search", u.inOrg(u.searchPage))
 	u.registerAssetPages(r)
 	u.registerRiskPages(r)
+	u.registerSoAPages(r)
+	u.registerControlPages(r)
+	u.registerEvidencePages(r)
 }
 
 // request is what a signed-in handler knows about the request.
@@ -114,14 +117,20 @@ func (u *UI) guard(h http.Handler) http.Handler {
 // signedIn resumes the session from its cookie, checks the form's CSRF
 // token on every POST, and sends people without a session to sign in.
 func (u *UI) signedIn(h sessionHandler) http.Handler {
+	return u.withSession(h, func(q *request) error {
+		q.r.Body = http.MaxBytesReader(q.w, q.r.Body, maxFormBytes)
+		return u.checkCSRF(q)
+	})
+}
+
+// withSession resumes the session and, for a POST, runs post before h: it
+// bounds the body and checks the CSRF token.
+func (u *UI) withSession(h sessionHandler, post func(q *request) error) http.Handler {
 	return u.guard(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		q := &request{w: w, r: r}
-		if r.Method == http.MethodPost {
-			r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-		}
 		err := u.resume(q)
 		if err == nil && r.Method == http.MethodPost {
-			err = u.checkCSRF(q)
+			err = post(q)
 		}
 		if err == nil {
 			err = h(q)
@@ -133,7 +142,13 @@ func (u *UI) signedIn(h sessionHandler) http.Handler {
 }
 
 func (u *UI) inOrg(h sessionHandler) http.Handler {
-	return u.signedIn(func(q *request) error {
+	return u.signedIn(u.orgScoped(h))
+}
+
+// orgScoped opens the organisation the path names for the signed-in
+// member, who gets "not found" for one they are not a member of.
+func (u *UI) orgScoped(h sessionHandler) sessionHandler {
+	return func(q *request) error {
 		acc, err := u.svc.OpenOrg(q.r.Context(), q.principal(), q.r.PathValue("org"))
 		if err != nil {
 			return err
@@ -146,7 +161,7 @@ func (u *UI) inOrg(h sessionHandler) http.Handler {
 			q.session.OrgID = acc.Org.ID
 		}
 		return h(q)
-	})
+	}
 }
 
 func (u *UI) resume(q *request) error {

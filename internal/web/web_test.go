@@ -18,6 +18,7 @@ import (
 	"github.com/isms-dev/isms/internal/config"
 	"github.com/isms-dev/isms/internal/credential"
 	"github.com/isms-dev/isms/internal/dbtest"
+	"github.com/isms-dev/isms/internal/evidence"
 	"github.com/isms-dev/isms/internal/ledger"
 	"github.com/isms-dev/isms/internal/server"
 	"github.com/isms-dev/isms/internal/store"
@@ -36,9 +37,15 @@ type site struct {
 
 func newSite(t *testing.T, cfg config.Config) *site {
 	t.Helper()
-	db := dbtest.Open(t, store.SQLite)
+	return newSiteOn(t, cfg, dbtest.Open(t, store.SQLite), nil)
+}
+
+// newSiteOn is newSite on a given database, keeping evidence files in
+// files when it is set.
+func newSiteOn(t *testing.T, cfg config.Config, db *dbtest.DB, files *evidence.Files) *site {
+	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc, err := app.New(db.DB, log, app.Options{Password: credential.Params{Memory: 1024, Time: 1, Threads: 1}})
+	svc, err := app.New(db.DB, log, app.Options{Password: credential.Params{Memory: 1024, Time: 1, Threads: 1}, Evidence: files})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -140,3 +140,122 @@
     update();
   });
 })();
+
+// Statement of Applicability, controls and evidence.
+(function () {
+  "use strict";
+
+  // A row of the statement saves when one of its selects changes, except
+  // a control set to excluded, which waits for its justification.
+  function exclusionMissing(form) {
+    var ap = form.elements.applicability, reason = form.elements.exclusion_reason;
+    return ap && ap.value === "excluded" && reason && !reason.disabled && reason.value.trim() === "";
+  }
+  document.querySelectorAll("select[data-row-submit]").forEach(function (sel) {
+    sel.addEventListener("change", function () {
+      var form = sel.form;
+      if (!form) return;
+      if (exclusionMissing(form)) {
+        form.elements.exclusion_reason.focus();
+        return;
+      }
+      form.requestSubmit();
+    });
+  });
+  document.querySelectorAll("input[data-exclusion]").forEach(function (input) {
+    input.addEventListener("change", function () {
+      if (input.form && input.value.trim() !== "") input.form.requestSubmit();
+    });
+  });
+
+  // A drop zone takes a file dropped on it into its file input.
+  document.querySelectorAll("[data-dropzone]").forEach(function (zone) {
+    var input = zone.querySelector("input[type=file]");
+    if (!input) return;
+    var chosen = document.createElement("div");
+    chosen.className = "chosen";
+    chosen.setAttribute("aria-live", "polite");
+    zone.appendChild(chosen);
+    function show() {
+      var f = input.files && input.files[0];
+      chosen.textContent = f ? f.name + " · " + sizeText(f.size) : "";
+    }
+    ["dragenter", "dragover"].forEach(function (type) {
+      zone.addEventListener(type, function (ev) {
+        if (input.disabled) return;
+        ev.preventDefault();
+        zone.classList.add("dragging");
+      });
+    });
+    ["dragleave", "drop"].forEach(function (type) {
+      zone.addEventListener(type, function () { zone.classList.remove("dragging"); });
+    });
+    zone.addEventListener("drop", function (ev) {
+      if (input.disabled || !ev.dataTransfer || !ev.dataTransfer.files.length) return;
+      ev.preventDefault();
+      input.files = ev.dataTransfer.files;
+      input.dispatchEvent(new Event("change", { bubbles: true }));
+    });
+    input.addEventListener("change", show);
+    show();
+  });
+
+  function sizeText(n) {
+    if (n >= 1 << 20) return (n / (1 << 20)).toFixed(1) + " MiB";
+    if (n >= 1 << 10) return (n / (1 << 10)).toFixed(1) + " KiB";
+    return n + " bytes";
+  }
+
+  // Upload forms send their file with a progress bar. The page the server
+  // answers with (the one a plain form post would show, with its message)
+  // replaces this one. Without script, or without a file, the form posts
+  // as usual.
+  document.querySelectorAll("form[data-upload]").forEach(function (form) {
+    var bar = form.querySelector("[data-upload-progress]");
+    var status = form.querySelector("[data-upload-status]");
+    form.addEventListener("submit", function (ev) {
+      var input = form.querySelector("input[type=file]");
+      var file = input && !input.disabled && input.files && input.files[0];
+      if (!file || !window.FormData || !window.XMLHttpRequest) return;
+      var max = Number(input.getAttribute("data-max-bytes") || 0);
+      if (max > 0 && file.size > max) {
+        ev.preventDefault();
+        if (status) status.textContent = file.name + " is " + sizeText(file.size) + ", larger than the " + sizeText(max) + " this server accepts.";
+        return;
+      }
+      ev.preventDefault();
+      var buttons = form.querySelectorAll("button");
+      buttons.forEach(function (b) { b.disabled = true; });
+      if (bar) { bar.hidden = false; bar.value = 0; }
+      if (status) status.textContent = "Uploading " + file.name + "…";
+      var xhr = new XMLHttpRequest();
+      xhr.open("POST", form.action);
+      xhr.upload.addEventListener("progress", function (e) {
+        if (!e.lengthComputable) return;
+        var pct = Math.floor(e.loaded * 100 / e.total);
+        if (bar) bar.value = pct;
+        if (status) status.textContent = pct < 100 ? "Uploading " + file.name + ": " + pct + "%" : "Checking and storing " + file.name + "…";
+      });
+      xhr.addEventListener("load", function () {
+        var back = form.elements.back ? form.elements.back.value : "";
+        var hash = back.indexOf("#") >= 0 ? back.slice(back.indexOf("#")) : "";
+        if (xhr.responseURL && xhr.responseURL !== form.action) {
+          history.replaceState(null, "", xhr.responseURL + hash);
+        }
+        document.open();
+        document.write(xhr.responseText);
+        document.close();
+        var target = hash && document.getElementById(hash.slice(1));
+        if (target) target.scrollIntoView();
+      });
+      function fail() {
+        buttons.forEach(function (b) { b.disabled = false; });
+        if (bar) bar.hidden = true;
+        if (status) status.textContent = "The upload failed: the connection to the server was lost. Nothing was saved; try again.";
+      }
+      xhr.addEventListener("error", fail);
+      xhr.addEventListener("abort", fail);
+      xhr.send(new FormData(form));
+    });
+  });
+})();

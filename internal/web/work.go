@@ -1,0 +1,77 @@
+package web
+
+import (
+	"cmp"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/isms-dev/isms/internal/framework"
+)
+
+// workItem is something the signed-in member is asked to do: an open
+// evidence request or an open implementation task of a control.
+type workItem struct {
+	// Kind is "request" or "task".
+	Kind         string
+	Title        string
+	Control      string
+	ControlLink  string
+	Due          *time.Time
+	Overdue      bool
+	Action       string
+	ActionLabel  string
+	ControlTitle string
+}
+
+// yourWork lists the member's open requests and tasks, soonest due first.
+func (u *UI) yourWork(q *request) ([]workItem, error) {
+	ctx := q.r.Context()
+	w, err := u.svc.Work(ctx, q.access)
+	if err != nil || len(w.Requests)+len(w.Tasks) == 0 {
+		return nil, err
+	}
+	lib, err := u.svc.Library(ctx, q.access)
+	if err != nil {
+		return nil, err
+	}
+	cite := func(ref string) (string, string) {
+		r, err := framework.ParseRef(ref)
+		if err != nil {
+			return ref, ""
+		}
+		if _, it, ok := lib.Resolve(r); ok {
+			return it.Cite(), it.Title
+		}
+		return r.Item, ""
+	}
+	now := time.Now()
+	var out []workItem
+	for _, r := range w.Requests {
+		due := r.DueDate
+		c, title := cite(r.Control)
+		out = append(out, workItem{Kind: "request", Title: r.Title, Control: c, ControlTitle: title, ControlLink: q.controlPath(r.Control),
+			Due: &due, Overdue: due.Before(now), ActionLabel: "Upload evidence",
+			Action: urlWith(q.orgPath("evidence", "new"), url.Values{"request": {r.ID}, "control": {r.Control}})})
+	}
+	for _, t := range w.Tasks {
+		ref := w.TaskControls[t.ControlID]
+		c, title := cite(ref)
+		out = append(out, workItem{Kind: "task", Title: t.Title, Control: c, ControlTitle: title, ControlLink: q.controlPath(ref),
+			Due: t.DueDate, Overdue: t.DueDate != nil && t.DueDate.Before(now), ActionLabel: "Open the control",
+			Action: q.controlPath(ref) + "#tasks"})
+	}
+	slices.SortStableFunc(out, func(a, b workItem) int {
+		switch {
+		case a.Due == nil && b.Due == nil:
+			return strings.Compare(a.Title, b.Title)
+		case a.Due == nil:
+			return 1
+		case b.Due == nil:
+			return -1
+		}
+		return cmp.Or(a.Due.Compare(*b.Due), strings.Compare(a.Title, b.Title))
+	})
+	return out, nil
+}
