@@ -61,17 +61,20 @@ type Entry struct {
 	Applicability isms.Applicability `json:"applicability"`
 	// Derived is set when nobody decided and risk treatments include the
 	// control.
-	Derived         bool                      `json:"derived,omitempty"`
-	Reasons         []Reason                  `json:"reasons"`
-	Exclusion       string                    `json:"exclusion,omitempty"`
-	Status          isms.ImplementationStatus `json:"status"`
-	Owner           string                    `json:"owner,omitempty"`
-	Implementation  string                    `json:"implementation,omitempty"`
-	Refinements     []Refinement              `json:"refinements,omitempty"`
-	Evidence        []EvidenceItem            `json:"evidence"`
-	EvidenceCadence isms.Cadence              `json:"evidence_cadence,omitempty"`
-	Flags           []Flag                    `json:"flags,omitempty"`
-	Custom          bool                      `json:"custom,omitempty"`
+	Derived   bool                      `json:"derived,omitempty"`
+	Reasons   []Reason                  `json:"reasons"`
+	Exclusion string                    `json:"exclusion,omitempty"`
+	Status    isms.ImplementationStatus `json:"status"`
+	Owner     string                    `json:"owner,omitempty"`
+	// OwnerID is the owner's membership, for editing; Owner is how the
+	// statement names them.
+	OwnerID         string         `json:"owner_id,omitempty"`
+	Implementation  string         `json:"implementation,omitempty"`
+	Refinements     []Refinement   `json:"refinements,omitempty"`
+	Evidence        []EvidenceItem `json:"evidence"`
+	EvidenceCadence isms.Cadence   `json:"evidence_cadence,omitempty"`
+	Flags           []Flag         `json:"flags,omitempty"`
+	Custom          bool           `json:"custom,omitempty"`
 }
 
 // Included reports whether the control applies.
@@ -193,7 +196,7 @@ func fill(in Input, e Entry, c isms.Control, risks []Selection) Entry {
 	e.Applicability = c.Applicability
 	e.Exclusion = c.ExclusionReason
 	e.Status = cmp.Or(c.Status, isms.NotStarted)
-	e.Owner = in.Owners[c.OwnerID]
+	e.Owner, e.OwnerID = in.Owners[c.OwnerID], c.OwnerID
 	e.Implementation = c.Implementation
 	e.EvidenceCadence = c.EvidenceCadence
 	e.Reasons = []Reason{}

@@ -96,24 +96,6 @@ func escapeRef(ref string) string {
 	return strings.Join(segs, "/")
 }
 
-// memberIDsByName maps the names the statement shows for owners back to
-// membership ids, where a name is unique in the organisation: the
-// statement records who owns a control by name, as an auditor reads it.
-func memberIDsByName(ppl people) map[string]string {
-	out := map[string]string{}
-	seen := map[string]int{}
-	for id, m := range ppl.byID {
-		seen[m.Name]++
-		out[m.Name] = id
-	}
-	for name, n := range seen {
-		if n > 1 {
-			delete(out, name)
-		}
-	}
-	return out
-}
-
 // unknownOwner stands in a row's owner select for an owner the page
 // cannot name by id; left as it is, it changes nothing.
 const unknownOwner = "current"
@@ -418,7 +400,6 @@ func (u *UI) showSoA(q *request, status int, fwID string, f soaQuery, state soaS
 		return err
 	}
 	page.Owners = ppl.Eligible
-	ids := memberIDsByName(ppl)
 	page.Summary = doc.Summarise()
 	filterLink := func(g soaQuery) string { return urlWith(base, g.values()) }
 	for _, s := range isms.ImplementationStatuses {
@@ -445,9 +426,9 @@ func (u *UI) showSoA(q *request, status int, fwID string, f soaQuery, state soaS
 		if row.Freshness == string(isms.Stale) {
 			stale++
 		}
-		if e.Owner != "" {
-			row.OwnerID = ids[e.Owner]
-			if row.OwnerID == "" {
+		if e.OwnerID != "" {
+			row.OwnerID = e.OwnerID
+			if _, ok := ppl.byID[e.OwnerID]; !ok {
 				row.OwnerID = unknownOwner
 			}
 		}
@@ -455,7 +436,7 @@ func (u *UI) showSoA(q *request, status int, fwID string, f soaQuery, state soaS
 			row.CanDecide = q.access.Can(isms.PermWriteRecords)
 			// The app lets a contributor set the status of the controls
 			// they own.
-			row.CanEdit = row.CanDecide || (q.access.Role == isms.RoleContributor && e.Owner != "" && e.Owner == q.access.Member.Name)
+			row.CanEdit = row.CanDecide || (q.access.Role == isms.RoleContributor && e.OwnerID != "" && e.OwnerID == q.access.Member.ID)
 		}
 		row.Form = soaRowForm{Applicability: string(row.Decided), ExclusionReason: e.Exclusion, Status: string(e.Status), OwnerID: row.OwnerID}
 		if state.Row == e.Control {
