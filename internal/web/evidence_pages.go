@@ -213,6 +213,20 @@ func (u *UI) evidenceList(q *request) error {
 type evidenceForm struct {
 	Kind, Title, Description, URL, Body, PeriodStart, PeriodEnd, Cadence, RequestID, Back string
 	Controls                                                                              []string
+	// Requirements and Risks are typed references, separated by commas or
+	// lines: iso27001-2022:9.2, R-012.
+	Requirements, Risks string
+}
+
+// splitRefs reads a list of references typed into one field.
+func splitRefs(s string) []string {
+	var out []string
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == '\n' || r == '\r' || r == ';' }) {
+		if f = strings.TrimSpace(f); f != "" && !slices.Contains(out, f) {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // Selected reports whether the form links a control.
@@ -374,7 +388,8 @@ func (u *UI) addEvidence(q *request) error {
 	v := up.fields
 	form := evidenceForm{Kind: v.Get("kind"), Title: v.Get("title"), Description: v.Get("description"), URL: v.Get("url"),
 		Body: v.Get("body"), PeriodStart: strings.TrimSpace(v.Get("period_start")), PeriodEnd: strings.TrimSpace(v.Get("period_end")),
-		Cadence: v.Get("cadence"), RequestID: v.Get("request"), Back: v.Get("back")}
+		Cadence: v.Get("cadence"), RequestID: v.Get("request"), Back: v.Get("back"), Requirements: v.Get("requirements"),
+		Risks: v.Get("risks")}
 	for _, c := range v["controls"] {
 		if c = strings.TrimSpace(c); c != "" && !slices.Contains(form.Controls, c) {
 			form.Controls = append(form.Controls, c)
@@ -397,6 +412,17 @@ func (u *UI) addEvidence(q *request) error {
 		in.Links = append(in.Links, isms.EvidenceLinkTo{Target: isms.TargetControl, Ref: c})
 	}
 	errs := map[string]string{}
+	for _, r := range splitRefs(form.Requirements) {
+		in.Links = append(in.Links, isms.EvidenceLinkTo{Target: isms.TargetRequirement, Ref: r})
+	}
+	for _, ref := range splitRefs(form.Risks) {
+		k, err := u.svc.RiskByRef(ctx, q.access, ref)
+		if err != nil {
+			errs["risks"] = fmt.Sprintf("%q is not a risk of this organisation; use references such as R-012", ref)
+			break
+		}
+		in.Links = append(in.Links, isms.EvidenceLinkTo{Target: isms.TargetRisk, Ref: k.ID})
+	}
 	if in.PeriodStart, err = dayStart("period_start", form.PeriodStart); err != nil {
 		errs["period_start"] = isms.FieldErrors(err)[0].Detail
 	}

@@ -598,3 +598,29 @@ func yourWork(body string) string {
 	}
 	return body[start : start+end]
 }
+
+func TestEvidenceForRequirementsAndRisks(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
+		ss := newSoASite(t, db)
+		b := ss.manager
+		form := "/o/helix-ai/evidence/new"
+		post := func(risks string) (*http.Response, string) {
+			return b.upload("/o/helix-ai/evidence", []part{{"csrf", b.csrf(form)}, {"kind", "record"}, {"title", "Internal audit programme 2026"},
+				{"body", "Approved by the ISMS manager."}, {"requirements", "iso27001-2022:9.2.2, ai-security:AIS-AM-01"}, {"risks", risks},
+				{"period_end", "2026-11-01"}}, "", nil, false)
+		}
+		resp, body := post("R-404")
+		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "is not a risk of this organisation") {
+			t.Fatalf("an unknown risk: %d", resp.StatusCode)
+		}
+		if resp, _ = post("R-001"); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("evidence for a requirement and a risk: %d", resp.StatusCode)
+		}
+		list, err := ss.svc.ListEvidence(context.Background(), ss.op, store.EvidenceFilter{Target: isms.TargetRisk, Ref: ss.riskID})
+		if err != nil || len(list) != 1 {
+			t.Fatalf("evidence of R-001: %+v, %v", list, err)
+		}
+		_, body = b.do("GET", "/o/helix-ai/evidence/"+list[0].ID, nil)
+		mustContain(t, "evidence page", body, "R-001 Unpatched GPU nodes", "9.2.2", "AIS-AM-01")
+	})
+}
