@@ -32,11 +32,11 @@ const (
 // A.8.8.
 type soaSite struct {
 	*site
-	op               app.Access
-	dana, lee, cole  string // member ids
-	owner            *browser
-	manager, helper  *browser
-	riskID, otherOrg string
+	op              app.Access
+	dana, lee, cole string // member ids
+	owner           *browser
+	manager, helper *browser
+	riskID          string
 }
 
 func newSoASite(t *testing.T, db *dbtest.DB) *soaSite {
