@@ -8,8 +8,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
+	"net/textproto"
 	"net/url"
 	"os"
 	"os/exec"
@@ -134,6 +136,20 @@ func runScenario(t *testing.T, bin string, env []string) {
 		t.Fatalf("ledger verify: %s", out)
 	}
 
+	// Evidence through the API lands in the data folder, once; the CLI
+	// exports the statement and verifies the files.
+	for range 2 {
+		uploadEvidence(t, base, token)
+	}
+	if out := mustISMS(t, bin, env, "", "evidence", "verify"); !strings.Contains(out, "ok: 1 files for 2 evidence items") {
+		t.Fatalf("evidence verify: %s", out)
+	}
+	pdf := filepath.Join(t.TempDir(), "soa.pdf")
+	mustISMS(t, bin, env, "", "soa", "export", "--org", "acme", "--format", "pdf", "-o", pdf)
+	if head, err := os.ReadFile(pdf); err != nil || !strings.HasPrefix(string(head), "%PDF-") {
+		t.Fatalf("soa export wrote no PDF: %v", err)
+	}
+
 	// Behind isms's back: promote the new member with plain SQL.
 	tamper(t, env, `UPDATE memberships SET role = 'owner' WHERE id = '`+member.ID+`'`)
 	code, out, errOut := runISMS(t, bin, env, "", "ledger", "verify", "--org", "acme")
@@ -159,6 +175,32 @@ func runScenario(t *testing.T, bin string, env []string) {
 
 	if code := stop(); code != 0 {
 		t.Errorf("serve exited with %d after SIGTERM, want 0", code)
+	}
+}
+
+// uploadEvidence sends a small PDF as evidence for A.8.8, the metadata part
+// first as the API wants it.
+func uploadEvidence(t *testing.T, base, token string) {
+	t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	meta, _ := mw.CreatePart(textproto.MIMEHeader{"Content-Disposition": {`form-data; name="metadata"`},
+		"Content-Type": {"application/json"}})
+	meta.Write([]byte(`{"kind":"file","title":"Weekly scan","links":[{"target":"control","ref":"iso27001-2022:A.8.8"}]}`))
+	file, _ := mw.CreateFormFile("file", "scan.pdf")
+	file.Write([]byte("%PDF-1.7\nweekly scan\n"))
+	mw.Close()
+	req, _ := http.NewRequest("POST", base+"/api/v1/orgs/acme/evidence", &body)
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated {
+		msg, _ := io.ReadAll(resp.Body)
+		t.Fatalf("upload evidence through the API: %d %s", resp.StatusCode, msg)
 	}
 }
 
