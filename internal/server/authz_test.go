@@ -526,6 +526,13 @@ var policy = map[string]rule{
 	"GET /o/{org}/evidence/{id}/file": orgRoutes(allRoles, 0, 200, func(f *fixture, _ *principal) call {
 		return call{method: "GET", path: "/o/acme/evidence/" + f.apiEvidenceFile() + "/file"}
 	}),
+	"GET /o/{org}/evidence/{id}/edit": orgRoutes(writers, 403, 200, func(f *fixture, _ *principal) call {
+		return call{method: "GET", path: "/o/acme/evidence/" + f.apiEvidenceFile() + "/edit"}
+	}),
+	"POST /o/{org}/evidence/{id}/edit": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		return formCall("/o/acme/evidence/"+f.apiEvidenceFile()+"/edit", "title", "Renamed scan", "period_end", "2026-11-01",
+			"controls", f.apiControl())
+	}),
 }
 
 // customFramework is a small framework file with a fresh id.

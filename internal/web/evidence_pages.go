@@ -32,6 +32,8 @@ func (u *UI) registerEvidencePages(r *router.Router) {
 	r.Handle("GET", "/o/{org}/evidence/verify", u.inOrg(u.verifyEvidencePage))
 	r.Handle("GET", "/o/{org}/evidence/{id}", u.inOrg(u.evidencePage))
 	r.Handle("GET", "/o/{org}/evidence/{id}/file", u.inOrg(u.evidenceFile))
+	r.Handle("GET", "/o/{org}/evidence/{id}/edit", u.inOrg(u.editEvidencePage))
+	r.Handle("POST", "/o/{org}/evidence/{id}/edit", u.inOrg(u.updateEvidence))
 }
 
 // maxUploadFields bounds the fields of an upload besides its file: the
@@ -247,6 +249,8 @@ type evidenceFormPage struct {
 	MaxUpload    string
 	MaxBytes     int64
 	Action       string
+	// Editing is the item being changed; its kind and file stay as they are.
+	Editing *app.EvidenceDetail
 }
 
 func (u *UI) showEvidenceForm(q *request, status int, form evidenceForm, errs map[string]string, problems []string) error {
@@ -408,21 +412,8 @@ func (u *UI) addEvidence(q *request) error {
 			in.Title = up.fileName
 		}
 	}
-	for _, c := range form.Controls {
-		in.Links = append(in.Links, isms.EvidenceLinkTo{Target: isms.TargetControl, Ref: c})
-	}
 	errs := map[string]string{}
-	for _, r := range splitRefs(form.Requirements) {
-		in.Links = append(in.Links, isms.EvidenceLinkTo{Target: isms.TargetRequirement, Ref: r})
-	}
-	for _, ref := range splitRefs(form.Risks) {
-		k, err := u.svc.RiskByRef(ctx, q.access, ref)
-		if err != nil {
-			errs["risks"] = fmt.Sprintf("%q is not a risk of this organisation; use references such as R-012", ref)
-			break
-		}
-		in.Links = append(in.Links, isms.EvidenceLinkTo{Target: isms.TargetRisk, Ref: k.ID})
-	}
+	in.Links, errs = u.evidenceLinks(q, form, errs)
 	if in.PeriodStart, err = dayStart("period_start", form.PeriodStart); err != nil {
 		errs["period_start"] = isms.FieldErrors(err)[0].Detail
 	}
@@ -448,7 +439,7 @@ func (u *UI) addEvidence(q *request) error {
 		for _, f := range isms.FieldErrors(err) {
 			switch {
 			case strings.HasPrefix(f.Field, "links["):
-				problems = append(problems, "Control "+f.Detail+".")
+				problems = append(problems, f.Detail+".")
 			case f.Field == "link.url":
 				errs["url"] = f.Detail
 			default:
@@ -573,4 +564,121 @@ func (u *UI) verifyEvidencePage(q *request) error {
 		return err
 	}
 	return u.render(q, http.StatusOK, "evidence_verify", page)
+}
+
+func (u *UI) editEvidencePage(q *request) error {
+	if !q.access.Can(isms.PermWriteRecords) {
+		return isms.ErrForbidden
+	}
+	d, err := u.svc.EvidenceItem(q.r.Context(), q.access, q.r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	form := evidenceForm{Kind: string(d.Kind), Title: d.Title, Description: d.Description, URL: d.URL, Body: d.Body,
+		PeriodEnd: d.PeriodEnd.Format(time.DateOnly), Cadence: string(d.Cadence)}
+	if !d.PeriodStart.Equal(d.PeriodEnd) {
+		form.PeriodStart = d.PeriodStart.Format(time.DateOnly)
+	}
+	var reqs, risks []string
+	for _, l := range d.Links {
+		switch l.Target {
+		case isms.TargetControl:
+			form.Controls = append(form.Controls, l.Ref)
+		case isms.TargetRequirement:
+			reqs = append(reqs, l.Ref)
+		case isms.TargetRisk:
+			k, err := u.svc.Risk(q.r.Context(), q.access, l.Ref)
+			if err != nil {
+				return err
+			}
+			risks = append(risks, k.Ref())
+		}
+	}
+	form.Requirements, form.Risks = strings.Join(reqs, ", "), strings.Join(risks, ", ")
+	return u.showEvidenceEdit(q, http.StatusOK, d, form, nil, nil)
+}
+
+func (u *UI) showEvidenceEdit(q *request, status int, d app.EvidenceDetail, form evidenceForm, errs map[string]string, problems []string) error {
+	page := &evidenceFormPage{Form: form, Errors: errs, Problems: problems, Cadences: isms.Cadences, Editing: &d,
+		Action: q.orgPath("evidence", d.ID, "edit")}
+	page.Title, page.Section = "Change evidence", "evidence"
+	var err error
+	if page.Choices, err = u.controlChoices(q); err != nil {
+		return err
+	}
+	return u.render(q, status, "evidence_form", page)
+}
+
+// updateEvidence changes what an item says and supports; the file it holds
+// never changes.
+func (u *UI) updateEvidence(q *request) error {
+	ctx := q.r.Context()
+	d, err := u.svc.EvidenceItem(ctx, q.access, q.r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	v := q.r.PostForm
+	form := evidenceForm{Kind: string(d.Kind), Title: v.Get("title"), Description: v.Get("description"), URL: v.Get("url"),
+		Body: v.Get("body"), PeriodStart: strings.TrimSpace(v.Get("period_start")), PeriodEnd: strings.TrimSpace(v.Get("period_end")),
+		Cadence: v.Get("cadence"), Requirements: v.Get("requirements"), Risks: v.Get("risks")}
+	for _, c := range v["controls"] {
+		if c = strings.TrimSpace(c); c != "" && !slices.Contains(form.Controls, c) {
+			form.Controls = append(form.Controls, c)
+		}
+	}
+	in := app.EvidenceInput{Kind: form.Kind, Title: form.Title, Description: form.Description, URL: form.URL, Body: form.Body,
+		Cadence: form.Cadence}
+	errs := map[string]string{}
+	in.Links, errs = u.evidenceLinks(q, form, errs)
+	if in.PeriodStart, err = dayStart("period_start", form.PeriodStart); err != nil {
+		errs["period_start"] = isms.FieldErrors(err)[0].Detail
+	}
+	if in.PeriodEnd, err = parseDate("period_end", form.PeriodEnd); err != nil {
+		errs["period_end"] = isms.FieldErrors(err)[0].Detail
+	}
+	if form.PeriodEnd == "" {
+		// Left empty on a new item it means today; on a change it would
+		// silently move the period.
+		errs["period_end"] = "is required: the date the evidence is for"
+	}
+	if len(errs) > 0 {
+		return u.showEvidenceEdit(q, http.StatusUnprocessableEntity, d, form, errs, nil)
+	}
+	_, err = u.svc.UpdateEvidence(ctx, q.access, d.ID, in)
+	if fields := isms.FieldErrors(err); fields != nil {
+		var problems []string
+		for _, f := range fields {
+			if strings.HasPrefix(f.Field, "links[") {
+				problems = append(problems, f.Detail+".")
+			} else {
+				errs[strings.TrimPrefix(f.Field, "link.")] = f.Detail
+			}
+		}
+		return u.showEvidenceEdit(q, http.StatusUnprocessableEntity, d, form, errs, problems)
+	}
+	if err != nil {
+		return err
+	}
+	return u.redirect(q, q.orgPath("evidence", d.ID), "Evidence changed: "+form.Title+".")
+}
+
+// evidenceLinks reads what the form says the evidence supports: the chosen
+// controls, and the requirements and risks typed by reference.
+func (u *UI) evidenceLinks(q *request, form evidenceForm, errs map[string]string) ([]isms.EvidenceLinkTo, map[string]string) {
+	var links []isms.EvidenceLinkTo
+	for _, c := range form.Controls {
+		links = append(links, isms.EvidenceLinkTo{Target: isms.TargetControl, Ref: c})
+	}
+	for _, r := range splitRefs(form.Requirements) {
+		links = append(links, isms.EvidenceLinkTo{Target: isms.TargetRequirement, Ref: r})
+	}
+	for _, ref := range splitRefs(form.Risks) {
+		k, err := u.svc.RiskByRef(q.r.Context(), q.access, ref)
+		if err != nil {
+			errs["risks"] = fmt.Sprintf("%q is not a risk of this organisation; use references such as R-012", ref)
+			break
+		}
+		links = append(links, isms.EvidenceLinkTo{Target: isms.TargetRisk, Ref: k.ID})
+	}
+	return links, errs
 }

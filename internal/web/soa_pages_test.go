@@ -624,3 +624,38 @@ func TestEvidenceForRequirementsAndRisks(t *testing.T) {
 		mustContain(t, "evidence page", body, "R-001 Unpatched GPU nodes", "9.2.2", "AIS-AM-01")
 	})
 }
+
+func TestEvidenceCanBeChanged(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
+		ss := newSoASite(t, db)
+		ctx := context.Background()
+		end := time.Date(2026, 10, 31, 0, 0, 0, 0, time.UTC)
+		item, err := ss.svc.AddEvidence(ctx, ss.op, app.EvidenceInput{Kind: "link", Title: "Scan dashboard", URL: "https://scan.example/d",
+			PeriodEnd: &end, Links: []isms.EvidenceLinkTo{{Target: isms.TargetControl, Ref: vulnManagement}}}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		edit := "/o/helix-ai/evidence/" + item.ID + "/edit"
+		b := ss.manager
+		_, body := b.do("GET", edit, nil)
+		mustContain(t, "edit form", body, "Change evidence", `value="Scan dashboard"`, `value="2026-10-31"`)
+		if resp, _ := ss.helper.do("GET", edit, nil); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("a contributor opens the edit form: %d", resp.StatusCode)
+		}
+		form := url.Values{"csrf": {b.csrf(edit)}, "title": {"Scan dashboard, October"}, "url": {"https://scan.example/d?m=10"},
+			"period_end": {"2026-10-31"}, "cadence": {"monthly"}, "controls": {vulnManagement, "iso27001-2022:A.8.16"}, "risks": {"R-001"}}
+		resp, _ := b.do("POST", edit, form)
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("change evidence: %d", resp.StatusCode)
+		}
+		d, err := ss.svc.EvidenceItem(ctx, ss.op, item.ID)
+		if err != nil || d.Title != "Scan dashboard, October" || d.Cadence != isms.Monthly || len(d.Links) != 3 {
+			t.Errorf("changed item = %+v, %v", d, err)
+		}
+		form.Set("period_end", "")
+		form.Set("csrf", b.csrf(edit))
+		if resp, body := b.do("POST", edit, form); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Nothing was saved") {
+			t.Errorf("an item without its period end: %d", resp.StatusCode)
+		}
+	})
+}
