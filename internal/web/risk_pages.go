@@ -923,17 +923,19 @@ type riskPage struct {
 	Page
 	riskPageState
 	// Path is the risk's page; its forms post below it.
-	Path          string
-	Risk          app.RiskView
-	Inherent      riskBadge
-	Residual      riskBadge
-	Owner         string
-	Threat        *riskItem
-	Controls      []riskItem
-	Assets        []riskAssetLink
-	Actions       []riskActionRow
-	Decisions     []riskDecisionRow
-	History       []entryView
+	Path      string
+	Risk      app.RiskView
+	Inherent  riskBadge
+	Residual  riskBadge
+	Owner     string
+	Threat    *riskItem
+	Controls  []riskItem
+	Assets    []riskAssetLink
+	Actions   []riskActionRow
+	Decisions []riskDecisionRow
+	History   []entryView
+	// Evidence shows the treatment done: items linked to the risk.
+	Evidence      []isms.Evidence
 	InForce       app.MethodologyVersion
 	People        []isms.Member
 	CanEdit       bool
@@ -1049,6 +1051,10 @@ func (u *UI) showRisk(q *request, status int, v app.RiskView, state *riskPageSta
 			page.Rerate = rerateForm{Likelihood: min(v.InherentLikelihood, len(doc.Current.Methodology.Likelihood)),
 				Impact: min(v.InherentImpact, len(doc.Current.Methodology.Impact))}
 		}
+	}
+	if page.Evidence, err = u.svc.ListEvidence(q.r.Context(), q.access, store.EvidenceFilter{Target: isms.TargetRisk, Ref: v.ID,
+		Limit: store.MaxLimit}); err != nil {
+		return err
 	}
 	if page.History, err = u.riskHistory(q, v.ID); err != nil {
 		return err

@@ -622,6 +622,8 @@ func TestEvidenceForRequirementsAndRisks(t *testing.T) {
 		}
 		_, body = b.do("GET", "/o/helix-ai/evidence/"+list[0].ID, nil)
 		mustContain(t, "evidence page", body, "R-001 Unpatched GPU nodes", "9.2.2", "AIS-AM-01")
+		_, body = b.do("GET", "/o/helix-ai/risks/R-001", nil)
+		mustContain(t, "risk page", body, `id="risk-evidence"`, "Internal audit programme 2026")
 	})
 }
 
