@@ -530,8 +530,11 @@ func (u *UI) saveControlTask(q *request) error {
 		return u.refuseControl(q, err, controlState{TaskForm: form})
 	}
 	msg := "Task added: " + t.Title + "."
+	_, edited := q.r.PostForm["title"]
 	switch {
 	case id == "":
+	case edited:
+		msg = "Task changed: " + t.Title + "."
 	case t.Status == isms.TaskDone:
 		msg = "Task done: " + t.Title + "."
 	case t.Status == isms.TaskCancelled:

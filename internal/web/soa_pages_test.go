@@ -458,9 +458,17 @@ func TestControlPage(t *testing.T) {
 		if _, body := ss.helper.do("GET", "/o/helix-ai/", nil); strings.Contains(yourWork(body), "Q3 scan report") {
 			t.Error("a fulfilled request is still in the contributor's work")
 		}
+		// A task's title, assignee and due date change; its status stays.
+		resp, _ = b.postForm("/o/helix-ai/controls/tasks/"+vulnManagement, page, url.Values{"id": {d.Tasks[0].ID}, "status": {"open"},
+			"title": {"Scan the inference and training clusters"}, "assignee_id": {ss.cole}, "due_date": {"2031-03-01"}})
+		if d, _ := ss.svc.Control(context.Background(), ss.op, vulnManagement); resp.StatusCode != http.StatusSeeOther ||
+			d.Tasks[0].Title != "Scan the inference and training clusters" || d.Tasks[0].Status != isms.TaskOpen ||
+			d.Tasks[0].DueDate == nil || d.Tasks[0].DueDate.Format("2006-01-02") != "2031-03-01" {
+			t.Errorf("change a task: %d, %+v", resp.StatusCode, d.Tasks)
+		}
 		resp, _ = b.postForm("/o/helix-ai/controls/tasks/"+vulnManagement, page, url.Values{"id": {d.Tasks[0].ID}, "status": {"done"}})
 		if d, _ := ss.svc.Control(context.Background(), ss.op, vulnManagement); resp.StatusCode != http.StatusSeeOther || d.Tasks[0].Status != isms.TaskDone ||
-			d.Tasks[0].Title != "Scan the inference cluster" {
+			d.Tasks[0].Title != "Scan the inference and training clusters" {
 			t.Errorf("mark the task done: %d %+v", resp.StatusCode, d.Tasks)
 		}
 
