@@ -340,6 +340,10 @@ type FileCheck struct {
 	Files    int
 	Items    int
 	Problems []FileProblem
+	// Unreferenced are stored files no evidence item names: left by an
+	// upload whose transaction failed after the file was written. Only a
+	// check of every organisation can tell.
+	Unreferenced []string
 }
 
 // VerifyEvidenceFiles rehashes every file that the evidence of the
@@ -378,7 +382,15 @@ func (s *Service) VerifyEvidenceFiles(ctx context.Context, a Access) (FileCheck,
 	for _, p := range problems {
 		out.Problems = append(out.Problems, FileProblem{Problem: p, Items: byHash[p.SHA256]})
 	}
-	return out, nil
+	if orgID == "" {
+		err = s.files.Walk(func(sha string) error {
+			if _, ok := byHash[sha]; !ok {
+				out.Unreferenced = append(out.Unreferenced, sha)
+			}
+			return nil
+		})
+	}
+	return out, err
 }
 
 // RequestEvidence asks a member to collect evidence for a control by a

@@ -306,6 +306,20 @@ func TestEvidenceFilesAndFreshness(t *testing.T) {
 		if err != nil || len(check.Problems) != 1 || check.Problems[0].Kind != "altered" || len(check.Problems[0].Items) != 2 {
 			t.Errorf("verify after altering the file = %+v, %v", check, err)
 		}
+
+		// A file written by an upload whose transaction then failed is
+		// named by nothing; the check of every organisation lists it.
+		orphan, err := e.files.Put(strings.NewReader("left behind"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.svc.VerifyEvidenceFiles(ctx, app.Access{Principal: manager.Principal}); !errors.Is(err, isms.ErrForbidden) {
+			t.Errorf("a member checking every organisation: err = %v, want forbidden", err)
+		}
+		check, err = e.svc.VerifyEvidenceFiles(ctx, app.Access{Principal: e.op})
+		if err != nil || len(check.Unreferenced) != 1 || check.Unreferenced[0] != orphan.SHA256 {
+			t.Errorf("unreferenced files = %v, %v; want the orphan", check.Unreferenced, err)
+		}
 	})
 }
 

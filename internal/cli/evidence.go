@@ -188,6 +188,9 @@ exit status is 1.`,
 			}
 			fmt.Fprintf(e.io.Out, "%s %s: %s; evidence %s\n", strings.ToUpper(p.Kind), p.SHA256, p.Detail, strings.Join(items, ", "))
 		}
+		if n := len(check.Unreferenced); n > 0 {
+			fmt.Fprintf(e.io.Out, "note: %d stored files are named by no evidence item (left by uploads that failed after the file was written); they are kept\n", n)
+		}
 		if len(check.Problems) > 0 {
 			fmt.Fprintf(e.io.Out, "%d of %d files (for %d evidence items) missing or altered\n", len(check.Problems), check.Files, check.Items)
 			return exitError(1)
