@@ -21,7 +21,7 @@ func (e *environment) evidenceCmd() *cobra.Command {
 Files are kept once per content under the data folder's evidence/ folder, named by their SHA-256,
 and the hash is in the ledger; 'isms evidence verify' rehashes them.`,
 	}
-	cmd.AddCommand(e.evidenceAddCmd(), e.evidenceListCmd(), e.evidenceVerifyCmd())
+	cmd.AddCommand(e.evidenceAddCmd(), e.evidenceListCmd(), e.evidenceVerifyCmd(), e.evidenceRequestCmd())
 	return cmd
 }
 
@@ -196,6 +196,41 @@ exit status is 1.`,
 			return exitError(1)
 		}
 		fmt.Fprintf(e.io.Out, "ok: %d files for %d evidence items verified\n", check.Files, check.Items)
+		return nil
+	}
+	return cmd
+}
+
+func (e *environment) evidenceRequestCmd() *cobra.Command {
+	var org, title, assignee, due string
+	cmd := &cobra.Command{
+		Use:   "request CONTROL --org SLUG --title TEXT --assignee EMAIL --due YYYY-MM-DD",
+		Short: "Ask a member for evidence of a control by a date; it shows on their overview until fulfilled",
+		Args:  cobra.ExactArgs(1),
+	}
+	cmd.Flags().StringVar(&org, "org", "", "the organisation (required)")
+	cmd.Flags().StringVar(&title, "title", "", "what to collect (required)")
+	cmd.Flags().StringVar(&assignee, "assignee", "", "who collects it, by email (required)")
+	cmd.Flags().StringVar(&due, "due", "", "by when, YYYY-MM-DD (required)")
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		d, err := time.Parse(time.DateOnly, due)
+		if err != nil {
+			return fmt.Errorf("--due %q: want YYYY-MM-DD", due)
+		}
+		svc, acc, done, err := e.inOrg(cmd, org)
+		if err != nil {
+			return err
+		}
+		defer done()
+		id, err := memberIDByEmail(cmd, svc, acc, assignee)
+		if err != nil {
+			return err
+		}
+		q, err := svc.RequestEvidence(cmd.Context(), acc, args[0], title, id, d)
+		if err != nil {
+			return describe(err)
+		}
+		fmt.Fprintf(e.io.Out, "requested evidence %s for %s from %s by %s\n", q.ID, args[0], assignee, due)
 		return nil
 	}
 	return cmd

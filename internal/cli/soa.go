@@ -255,8 +255,98 @@ func (e *environment) soaExportCmd() *cobra.Command {
 }
 
 func (e *environment) controlCmd() *cobra.Command {
-	cmd := &cobra.Command{Use: "control", Short: "Change the organisation's record of a control"}
-	cmd.AddCommand(e.controlSetCmd())
+	cmd := &cobra.Command{Use: "control", Short: "Change the organisation's record of a control, its reasons and tasks"}
+	cmd.AddCommand(e.controlSetCmd(), e.controlAddCmd(), e.controlReasonCmd(), e.controlTaskCmd())
+	return cmd
+}
+
+func (e *environment) controlAddCmd() *cobra.Command {
+	var org, title, description string
+	cmd := &cobra.Command{
+		Use:   "add CODE --org SLUG --title TEXT [--description TEXT]",
+		Short: "Add one of the organisation's own controls (org:CODE), which every statement lists after the annex",
+		Args:  cobra.ExactArgs(1),
+	}
+	cmd.Flags().StringVar(&org, "org", "", "the organisation (required)")
+	cmd.Flags().StringVar(&title, "title", "", "the control's title (required)")
+	cmd.Flags().StringVar(&description, "description", "", "what the control requires")
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		svc, acc, done, err := e.inOrg(cmd, org)
+		if err != nil {
+			return err
+		}
+		defer done()
+		c, err := svc.CreateCustomControl(cmd.Context(), acc, args[0], title, description)
+		if err != nil {
+			return describe(err)
+		}
+		fmt.Fprintf(e.io.Out, "added control %s\n", c.Control)
+		return nil
+	}
+	return cmd
+}
+
+func (e *environment) controlReasonCmd() *cobra.Command {
+	var org, kind, title, url string
+	cmd := &cobra.Command{
+		Use:   "reason CONTROL --org SLUG --kind legal|contractual|business --title TEXT --url URL",
+		Short: "Record a legal, contractual or business reason to include a control, with where it is written down",
+		Args:  cobra.ExactArgs(1),
+	}
+	cmd.Flags().StringVar(&org, "org", "", "the organisation (required)")
+	cmd.Flags().StringVar(&kind, "kind", "", "legal, contractual or business")
+	cmd.Flags().StringVar(&title, "title", "", "the requirement, such as GDPR article 32")
+	cmd.Flags().StringVar(&url, "url", "", "where it is written down")
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		svc, acc, done, err := e.inOrg(cmd, org)
+		if err != nil {
+			return err
+		}
+		defer done()
+		if _, err := svc.AddControlReason(cmd.Context(), acc, args[0], kind, title, url); err != nil {
+			return describe(err)
+		}
+		fmt.Fprintf(e.io.Out, "%s: %s reason recorded\n", args[0], kind)
+		return nil
+	}
+	return cmd
+}
+
+func (e *environment) controlTaskCmd() *cobra.Command {
+	var org, title, assignee, due string
+	cmd := &cobra.Command{
+		Use:   "task CONTROL --org SLUG --title TEXT [--assignee EMAIL] [--due YYYY-MM-DD]",
+		Short: "Add an implementation task to a control",
+		Args:  cobra.ExactArgs(1),
+	}
+	cmd.Flags().StringVar(&org, "org", "", "the organisation (required)")
+	cmd.Flags().StringVar(&title, "title", "", "what is to be done (required)")
+	cmd.Flags().StringVar(&assignee, "assignee", "", "who does it, by email")
+	cmd.Flags().StringVar(&due, "due", "", "by when, YYYY-MM-DD")
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		in := app.TaskInput{Title: title}
+		if due != "" {
+			d, err := time.Parse(time.DateOnly, due)
+			if err != nil {
+				return fmt.Errorf("--due %q: want YYYY-MM-DD", due)
+			}
+			in.DueDate = &d
+		}
+		svc, acc, done, err := e.inOrg(cmd, org)
+		if err != nil {
+			return err
+		}
+		defer done()
+		if in.AssigneeID, err = memberIDByEmail(cmd, svc, acc, assignee); err != nil {
+			return err
+		}
+		t, err := svc.SaveControlTask(cmd.Context(), acc, args[0], "", in)
+		if err != nil {
+			return describe(err)
+		}
+		fmt.Fprintf(e.io.Out, "added task %s to %s\n", t.ID, args[0])
+		return nil
+	}
 	return cmd
 }
 

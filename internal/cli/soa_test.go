@@ -47,6 +47,16 @@ func TestSoAAndEvidenceCommands(t *testing.T) {
 		{args: []string{"soa", "export", "--org", "acme", "--format", "oscal", "-o", out("soa.json")}, errText: "wrote"},
 		{args: []string{"soa", "export", "--org", "acme", "--version", "3", "--format", "csv", "-o", out("v3.csv")}, code: 1,
 			errText: "version 3"},
+		{args: []string{"control", "add", "AI-01", "--org", "acme", "--title", "Red-team every model release"}, out: "added control org:AI-01"},
+		{args: []string{"control", "reason", "iso27001-2022:A.5.34", "--org", "acme", "--kind", "legal", "--title", "GDPR art. 32",
+			"--url", "https://eur-lex.europa.eu/eli/reg/2016/679/oj"}, out: "legal reason recorded"},
+		{args: []string{"control", "reason", "iso27001-2022:A.5.34", "--org", "acme", "--kind", "moral", "--title", "x", "--url", "https://x.example"},
+			code: 1, errText: "kind"},
+		{args: []string{"control", "task", "iso27001-2022:A.8.8", "--org", "acme", "--title", "Scan the cluster", "--due", "2031-01-31"},
+			out: "added task"},
+		{args: []string{"evidence", "request", "iso27001-2022:A.8.8", "--org", "acme", "--title", "Q1 scan", "--assignee", "nobody@acme.example",
+			"--due", "2031-01-31"}, code: 1, errText: "not a member"},
+		{args: []string{"soa", "show", "--org", "acme", "--format", "json"}, out: `"control": "org:AI-01"`},
 		{args: []string{"ledger", "verify", "--org", "acme"}, out: "intact"},
 	}
 	for _, s := range steps {
