@@ -6,6 +6,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -30,6 +31,8 @@ type Options struct {
 	// Evidence is where evidence files are kept; without it, file evidence
 	// is refused.
 	Evidence *evidence.Files
+	// ScanMaxSize is the largest scan file imported; 2 GiB when zero.
+	ScanMaxSize int64
 }
 
 // Service is the application: one per process, safe for concurrent use.
@@ -45,6 +48,7 @@ type Service struct {
 	libs       libraryCache
 	aggregates aggregateCache
 	files      *evidence.Files
+	scanMax    int64
 }
 
 // New returns a Service over db.
@@ -67,6 +71,7 @@ func New(db *store.DB, log *slog.Logger, opts Options) (*Service, error) {
 		libs:        libraryCache{entries: map[string]cachedLibrary{}},
 		aggregates:  aggregateCache{entries: map[aggregateKey]aggregateEntry{}},
 		files:       opts.Evidence,
+		scanMax:     cmp.Or(opts.ScanMaxSize, 2<<30),
 	}
 	dummy, err := s.passwords.Hash(context.Background(), credential.NewSecret())
 	if err != nil {

@@ -253,6 +253,11 @@ func (s *Service) DeleteAsset(ctx context.Context, a Access, id string) error {
 		if n > 0 {
 			return &isms.ConflictError{Field: "asset", Detail: fmt.Sprintf("is in the scope of %d risks; take it out of them, or retire it instead", n)}
 		}
+		if scanned, err := tx.AssetScanned(ctx, a.Org.ID, id); err != nil {
+			return err
+		} else if scanned {
+			return &isms.ConflictError{Field: "asset", Detail: "vulnerability scans recorded findings on it; retire it instead, so its scan history stays"}
+		}
 		rels, err := tx.AssetRelations(ctx, a.Org.ID, []string{id})
 		if err != nil {
 			return err

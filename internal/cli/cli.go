@@ -92,6 +92,8 @@ Settings come from flags, ISMS_* environment variables and an optional TOML file
 		env.soaCmd(),
 		env.controlCmd(),
 		env.evidenceCmd(),
+		env.importCmd(),
+		env.findingCmd(),
 	)
 	return root
 }
@@ -138,7 +140,7 @@ func (e *environment) openService(cmd *cobra.Command) (*app.Service, func(), err
 		db.Close()
 		return nil, nil, err
 	}
-	svc, err := app.New(db, e.logger(cfg), app.Options{Evidence: files})
+	svc, err := app.New(db, e.logger(cfg), app.Options{Evidence: files, ScanMaxSize: cfg.ScanMaxBytes})
 	if err != nil {
 		db.Close()
 		return nil, nil, err

@@ -79,7 +79,7 @@ func (e *environment) serve(ctx context.Context, cfg config.Config, withDemo boo
 	if err != nil {
 		return err
 	}
-	svc, err := app.New(db, log, app.Options{SessionIdle: cfg.SessionIdle, SessionMax: cfg.SessionMax, Evidence: files})
+	svc, err := app.New(db, log, app.Options{SessionIdle: cfg.SessionIdle, SessionMax: cfg.SessionMax, Evidence: files, ScanMaxSize: cfg.ScanMaxBytes})
 	if err != nil {
 		return err
 	}

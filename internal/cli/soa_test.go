@@ -103,3 +103,36 @@ func TestSoAAndEvidenceCommands(t *testing.T) {
 		t.Errorf("verify after altering: code %d, out %q, err %q", r.code, r.out, r.err)
 	}
 }
+
+func TestImportNessusCommand(t *testing.T) {
+	data := t.TempDir()
+	for _, args := range [][]string{{"migrate"}, {"org", "create", "acme", "--name", "Acme AI"}} {
+		if r := run(t, data, "", args...); r.code != 0 {
+			t.Fatalf("%v: %s", args, r.err)
+		}
+	}
+	sample := "../nessus/testdata/ruby-nessus_MIT/example_v2.nessus"
+	wrong := "../nessus/testdata/ruby-nessus_MIT/spec_example_v_wrong.nessus"
+	steps := []struct {
+		args    []string
+		code    int
+		out     string
+		errText string
+	}{
+		{args: []string{"import", "nessus", sample}, code: 1, errText: "--org is required"},
+		{args: []string{"import", "nessus", "--org", "acme", wrong}, code: 1, errText: "not a Nessus v2 file"},
+		{args: []string{"import", "nessus", "--org", "acme", sample, "--format", "json"}, out: `"hosts": 2`},
+		{args: []string{"import", "nessus", "--org", "acme", sample}, code: 1, errText: "was already imported"},
+		{args: []string{"finding", "list", "--org", "acme", "--severity", "medium"}, out: "medium"},
+		{args: []string{"finding", "list", "--org", "acme", "--severity", "urgent"}, code: 1, errText: "severity"},
+		{args: []string{"ledger", "verify", "--org", "acme"}, out: "intact"},
+		{args: []string{"evidence", "verify"}, out: "ok: 1 files for 1 evidence items"},
+	}
+	for _, s := range steps {
+		r := run(t, data, "", s.args...)
+		if r.code != s.code || !strings.Contains(r.out, s.out) || !strings.Contains(r.err, s.errText) {
+			t.Errorf("isms %s: code %d, out %q, err %q; want code %d, out containing %q, err containing %q",
+				strings.Join(s.args, " "), r.code, r.out, r.err, s.code, s.out, s.errText)
+		}
+	}
+}

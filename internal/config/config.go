@@ -46,6 +46,8 @@ type Config struct {
 	MaxBodyBytes int64
 	// EvidenceMaxBytes is the largest evidence file accepted.
 	EvidenceMaxBytes int64
+	// ScanMaxBytes is the largest vulnerability scan file imported.
+	ScanMaxBytes int64
 }
 
 // Default returns the settings used when nothing else is given.
@@ -61,6 +63,9 @@ func Default() Config {
 		// Scan exports and screen recordings of reviews run to tens of
 		// megabytes; a limit keeps one upload from filling the disk.
 		EvidenceMaxBytes: 100 << 20,
+		// A credentialed scan of a few thousand hosts is hundreds of
+		// megabytes; the import streams it, so size costs time, not memory.
+		ScanMaxBytes: 2 << 30,
 	}
 }
 
@@ -142,6 +147,16 @@ var settings = []setting{
 				return fmt.Errorf("%q is not a whole number", v)
 			}
 			c.EvidenceMaxBytes = n
+			return nil
+		}},
+	{key: "scan_max_bytes", env: "ISMS_SCAN_MAX_BYTES", help: "largest vulnerability scan file imported, in bytes",
+		get: func(c *Config) string { return strconv.FormatInt(c.ScanMaxBytes, 10) },
+		set: func(c *Config, v string) error {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil {
+				return fmt.Errorf("%q is not a whole number", v)
+			}
+			c.ScanMaxBytes = n
 			return nil
 		}},
 }
@@ -282,6 +297,9 @@ func (c Config) Validate() error {
 	if c.EvidenceMaxBytes < 1024 {
 		errs = append(errs, errors.New("evidence_max_bytes must be at least 1024"))
 	}
+	if c.ScanMaxBytes < 1024 {
+		errs = append(errs, errors.New("scan_max_bytes must be at least 1024"))
+	}
 	return errors.Join(errs...)
 }
 
@@ -307,7 +325,7 @@ func (c Config) Redacted() string {
 			v = store.RedactURL(v)
 		}
 		switch s.key {
-		case "secure_cookies", "behind_proxy", "max_body_bytes", "evidence_max_bytes":
+		case "secure_cookies", "behind_proxy", "max_body_bytes", "evidence_max_bytes", "scan_max_bytes":
 			fmt.Fprintf(&b, "%s = %s\n", s.key, v)
 		default:
 			fmt.Fprintf(&b, "%s = %q\n", s.key, v)

@@ -106,7 +106,12 @@ type Stored struct {
 // the caller may then insert the row that refers to it. Content larger than
 // MaxSize is refused with an error wrapping ErrTooLarge, empty content with
 // ErrEmpty; on any error nothing is left in the store.
-func (f *Files) Put(r io.Reader) (Stored, error) {
+func (f *Files) Put(r io.Reader) (Stored, error) { return f.PutMax(r, f.maxSize) }
+
+// PutMax is Put with its own size limit, for files that are evidence of a
+// kind larger than an upload by hand: a vulnerability scan of a whole
+// network runs to hundreds of megabytes.
+func (f *Files) PutMax(r io.Reader, maxSize int64) (Stored, error) {
 	tmp, err := os.CreateTemp(f.tmp, "put-*")
 	if err != nil {
 		return Stored{}, fmt.Errorf("create temporary evidence file: %w", err)
@@ -121,7 +126,7 @@ func (f *Files) Put(r io.Reader) (Stored, error) {
 
 	// One byte past the limit tells an oversized upload from one exactly at
 	// it without reading the rest of it.
-	limit := f.maxSize
+	limit := maxSize
 	if limit < math.MaxInt64 {
 		limit++
 	}
@@ -131,8 +136,8 @@ func (f *Files) Put(r io.Reader) (Stored, error) {
 		return Stored{}, fmt.Errorf("write temporary evidence file: %w", err)
 	}
 	switch {
-	case n > f.maxSize:
-		return Stored{}, fmt.Errorf("%w: the limit is %s", ErrTooLarge, formatSize(f.maxSize))
+	case n > maxSize:
+		return Stored{}, fmt.Errorf("%w: the limit is %s", ErrTooLarge, formatSize(maxSize))
 	case n == 0:
 		return Stored{}, ErrEmpty
 	}

@@ -71,18 +71,29 @@ var AssetTypes = []AssetTypeInfo{
 	{AssetInferenceEndpoint, "Inference endpoint", true, []AttributeSpec{{"url", "URL", nil}, {"exposure", "Exposure", []string{"internet", "partner", "internal"}},
 		{"interface", "Interface", []string{"llm", "prediction", "embedding", "other"}}}},
 	{AssetNotebook, "Notebook environment", true, []AttributeSpec{{"technology", "Technology", nil}}},
-	{AssetComputeCluster, "GPU / compute cluster", true, []AttributeSpec{{"provider", "Provider", nil}, {"accelerators", "Accelerators", nil}, {"region", "Region", nil}}},
+	{AssetComputeCluster, "GPU / compute cluster", true, append([]AttributeSpec{{"provider", "Provider", nil}, {"accelerators", "Accelerators", nil},
+		{"region", "Region", nil}}, hostIdentity...)},
 	{AssetCloudAccount, "Cloud account", false, []AttributeSpec{{"provider", "Provider", nil}, {"account_id", "Account id", nil}}},
 	{AssetAIService, "Third-party AI service", true, []AttributeSpec{{"provider", "Provider", nil}, {"model", "Model", nil}, {"data_use", "Use of our data", []string{"none", "abuse_monitoring", "training"}}}},
 	{AssetApplication, "Application", false, nil},
-	{AssetDatabase, "Database", false, []AttributeSpec{{"technology", "Technology", nil}}},
-	{AssetServer, "Server", false, nil},
+	{AssetDatabase, "Database", false, append([]AttributeSpec{{"technology", "Technology", nil}}, hostIdentity...)},
+	{AssetServer, "Server", false, hostIdentity},
 	{AssetNetwork, "Network", false, nil},
-	{AssetEndpoint, "Endpoint device", false, nil},
+	{AssetEndpoint, "Endpoint device", false, hostIdentity},
 	{AssetDocument, "Document", false, nil},
 	{AssetPerson, "Person or role", false, nil},
 	{AssetSupplier, "Supplier", false, []AttributeSpec{{"contact", "Contact", nil}, {"contract", "Contract", nil}}},
 }
+
+// hostIdentity are the fields that name a machine on the network, which
+// vulnerability scans match their hosts against, in the order they are
+// tried. Several MAC addresses are separated by commas.
+var hostIdentity = []AttributeSpec{{"fqdn", "FQDN", nil}, {"ip", "IP address", nil}, {"netbios", "NetBIOS name", nil},
+	{"mac", "MAC addresses", nil}}
+
+// HostIdentityKeys are the attribute keys of hostIdentity, in matching
+// order.
+var HostIdentityKeys = []string{"fqdn", "ip", "netbios", "mac"}
 
 // Info returns the description of an asset type.
 func (t AssetType) Info() (AssetTypeInfo, bool) {

@@ -134,6 +134,9 @@ func conflictOr(err error) error {
 }
 
 func (tx *Tx) setAssetTags(ctx context.Context, a StoredAsset) error {
+	if err := tx.setAssetIdentities(ctx, a); err != nil {
+		return err
+	}
 	if _, err := tx.tx.ExecContext(ctx, `DELETE FROM asset_tags WHERE asset_id = $1`, a.ID); err != nil {
 		return fmt.Errorf("asset tags: %w", err)
 	}
@@ -145,8 +148,34 @@ func (tx *Tx) setAssetTags(ctx context.Context, a StoredAsset) error {
 	return nil
 }
 
+// setAssetIdentities keeps the asset's host identities, lowercased, where
+// scan imports look them up.
+func (tx *Tx) setAssetIdentities(ctx context.Context, a StoredAsset) error {
+	if _, err := tx.tx.ExecContext(ctx, `DELETE FROM asset_identities WHERE asset_id = $1`, a.ID); err != nil {
+		return fmt.Errorf("asset identities: %w", err)
+	}
+	for _, kind := range isms.HostIdentityKeys {
+		seen := map[string]bool{}
+		for _, v := range strings.Split(a.Attributes[kind], ",") {
+			v = strings.ToLower(strings.TrimSpace(v))
+			if v == "" || seen[v] {
+				continue
+			}
+			seen[v] = true
+			if _, err := tx.tx.ExecContext(ctx, `INSERT INTO asset_identities (org_id, kind, value, asset_id) VALUES ($1, $2, $3, $4)`,
+				a.OrgID, kind, v, a.ID); err != nil {
+				return fmt.Errorf("asset identities: %w", err)
+			}
+		}
+	}
+	return nil
+}
+
 // DeleteAsset removes an asset that nothing refers to any more.
 func (tx *Tx) DeleteAsset(ctx context.Context, orgID, id string) error {
+	if _, err := tx.tx.ExecContext(ctx, `DELETE FROM asset_identities WHERE asset_id = $1`, id); err != nil {
+		return fmt.Errorf("delete asset identities: %w", err)
+	}
 	if _, err := tx.tx.ExecContext(ctx, `DELETE FROM asset_tags WHERE asset_id = $1`, id); err != nil {
 		return fmt.Errorf("delete asset tags: %w", err)
 	}

@@ -62,6 +62,8 @@ const (
 	RecordEvidenceLink    = "evidence_link"
 	RecordEvidenceRequest = "evidence_request"
 	RecordSoAVersion      = "soa_version"
+	RecordScan            = "scan"
+	RecordVulnSLA         = "vulnerability_sla"
 )
 
 // orgTable describes a table of organisation records keyed by id, the
@@ -132,6 +134,8 @@ var ledgerTables = []ledgerTable{
 		chainColumn: "org_id",
 		digested:    []string{"content"},
 	},
+	orgTable(RecordScan, "scans"),
+	orgTable(RecordVulnSLA, "vulnerability_slas"),
 }
 
 func tableFor(recordType string) ledgerTable {

@@ -1,0 +1,461 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/isms-dev/isms/internal/evidence"
+	"github.com/isms-dev/isms/internal/isms"
+	"github.com/isms-dev/isms/internal/nessus"
+	"github.com/isms-dev/isms/internal/store"
+)
+
+// The controls scan imports are evidence for: vulnerability management,
+// and configuration management for the checks of audit scans.
+const (
+	vulnControl   = "iso27001-2022:A.8.8"
+	configControl = "iso27001-2022:A.8.9"
+	// unpatchedThreat is the threat a risk raised from a finding cites.
+	unpatchedThreat = "infosec-threats:TH-UNA-06"
+)
+
+// ScanImport is the outcome of importing a scan file.
+type ScanImport struct {
+	Scan store.Scan
+	// StoredFile is false when the same file content was stored before.
+	StoredFile bool
+}
+
+// ImportNessus imports a Nessus v2 file: the file is kept as evidence for
+// A.8.8, its hosts are matched to assets (or become discovered assets),
+// its findings are recorded with their history, findings a scanned asset no
+// longer has are marked fixed, and audit checks become evidence for A.8.9.
+// The file is read as it streams; all of it lands or none of it does.
+func (s *Service) ImportNessus(ctx context.Context, a Access, fileName string, body io.Reader) (ScanImport, error) {
+	if err := a.require(isms.PermWriteRecords); err != nil {
+		return ScanImport{}, err
+	}
+	if s.files == nil {
+		return ScanImport{}, ErrNoFileStore
+	}
+	fileName = filepath.Base(strings.ReplaceAll(fileName, `\`, "/"))
+	stored, err := s.files.PutMax(body, s.scanMax)
+	switch {
+	case errors.Is(err, evidence.ErrTooLarge), errors.Is(err, evidence.ErrEmpty):
+		return ScanImport{}, isms.Invalid("file", "%v", err)
+	case err != nil:
+		return ScanImport{}, fmt.Errorf("store scan file: %w", err)
+	}
+	if prev, err := s.db.ScanBySHA(ctx, a.Org.ID, stored.SHA256); err == nil {
+		return ScanImport{}, &isms.ConflictError{Field: "file", Detail: fmt.Sprintf(
+			"was already imported, as scan %q on %s", prev.Name, prev.CreatedAt.Format(time.DateOnly))}
+	} else if !errors.Is(err, isms.ErrNotFound) {
+		return ScanImport{}, err
+	}
+	sla, err := s.db.VulnSLA(ctx, a.Org.ID)
+	if err != nil {
+		return ScanImport{}, err
+	}
+	out := ScanImport{StoredFile: stored.New}
+	err = s.db.InTx(ctx, a.Principal.Actor(), func(tx *store.Tx) error {
+		f, err := s.files.Open(stored.SHA256)
+		if err != nil {
+			return fmt.Errorf("open stored scan file: %w", err)
+		}
+		defer f.Close()
+		imp := &scanImporter{s: s, tx: tx, a: a, sla: sla, fileName: fileName, stored: stored}
+		sum, err := nessus.Read(f, nessus.Limits{}, imp.scan, imp.host)
+		if err != nil {
+			return scanFileError(fileName, err)
+		}
+		imp.w.SetMeta(sum.Scan.Name, sum.Scan.Policy, sum.Scan.Scanner, timePtr(sum.Scan.Start), timePtr(sum.Scan.End))
+		out.Scan, err = imp.w.Finish(ctx)
+		if err != nil {
+			return err
+		}
+		if out.Scan.Compliance > 0 {
+			return tx.SetEvidenceLinks(ctx, a.Org.ID, imp.evidenceID, []isms.EvidenceLinkTo{
+				{Target: isms.TargetControl, Ref: vulnControl}, {Target: isms.TargetControl, Ref: configControl}})
+		}
+		return nil
+	})
+	if err != nil {
+		return ScanImport{}, err
+	}
+	return out, nil
+}
+
+// scanFileError words a parse failure for the person who uploaded the file.
+func scanFileError(name string, err error) error {
+	var pe *nessus.Error
+	switch {
+	case errors.Is(err, nessus.ErrV1), errors.Is(err, nessus.ErrNotNessus):
+		return isms.Invalid("file", "%s: %v", name, err)
+	case errors.As(err, &pe):
+		return isms.Invalid("file", "%s: %v; nothing was imported", name, err)
+	}
+	return fmt.Errorf("import %s: %w", name, err)
+}
+
+func timePtr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	t = t.UTC().Truncate(time.Microsecond)
+	return &t
+}
+
+// scanImporter receives the parsed file host by host inside the import's
+// transaction.
+type scanImporter struct {
+	s          *Service
+	tx         *store.Tx
+	a          Access
+	sla        isms.SLA
+	fileName   string
+	stored     evidence.Stored
+	w          *store.ScanWriter
+	evidenceID string
+}
+
+func (imp *scanImporter) scan(sc nessus.Scan) error {
+	ctx := context.Background()
+	name := sc.Name
+	if name == "" {
+		name = imp.fileName
+	}
+	ev, err := imp.tx.SaveEvidence(ctx, isms.Evidence{OrgID: imp.a.Org.ID, Kind: isms.EvidenceFile, Title: "Nessus scan: " + name,
+		Description: "The scan file as imported; its findings are in the vulnerability register.", SHA256: imp.stored.SHA256,
+		FileName: imp.fileName, Size: imp.stored.Size, MediaType: imp.stored.MediaType, PeriodStart: imp.tx.Now(),
+		PeriodEnd: imp.tx.Now(), CollectedBy: imp.a.Member.ID, Cadence: isms.Monthly})
+	if err != nil {
+		return err
+	}
+	imp.evidenceID = ev.ID
+	if err := imp.tx.SetEvidenceLinks(ctx, imp.a.Org.ID, ev.ID, []isms.EvidenceLinkTo{{Target: isms.TargetControl, Ref: vulnControl}}); err != nil {
+		return err
+	}
+	imp.w, err = imp.tx.StartScan(ctx, store.Scan{OrgID: imp.a.Org.ID, Name: name, Policy: sc.Policy, Scanner: sc.Scanner,
+		FileName: imp.fileName, FileSHA256: imp.stored.SHA256, FileSize: imp.stored.Size, EvidenceID: ev.ID,
+		ImportedBy: imp.a.Principal.Actor()}, imp.sla)
+	return err
+}
+
+func (imp *scanImporter) host(h *nessus.Host) error {
+	ctx := context.Background()
+	ip := h.IP
+	if ip == "" && net.ParseIP(h.Name) != nil {
+		ip = h.Name
+	}
+	ids := [][2]string{{"fqdn", h.FQDN}, {"ip", ip}, {"netbios", h.NetBIOS}}
+	for _, m := range h.MACs {
+		ids = append(ids, [2]string{"mac", m})
+	}
+	assetID, matched, err := imp.w.MatchAsset(ctx, ids)
+	if err != nil {
+		return err
+	}
+	if assetID == "" {
+		a, err := imp.w.CreateAsset(ctx, discoveredAsset(imp.a.Org.ID, h, ip, imp.w))
+		if err != nil {
+			return fmt.Errorf("host %s: %w", h.Name, err)
+		}
+		assetID, matched = a.ID, "created"
+	}
+	// A host the file lists without a single result was not really
+	// scanned (unreachable, or the scan stopped): its findings must not be
+	// taken as fixed.
+	if len(h.Findings)+len(h.Compliance) > 0 {
+		imp.w.Covered(assetID)
+	}
+	at := h.End
+	if at.IsZero() {
+		at = h.Start
+	}
+	for _, f := range h.Findings {
+		p := store.Plugin{ID: f.PluginID, Name: f.PluginName, Family: f.Family, Synopsis: f.Synopsis, Description: f.Description,
+			Solution: f.Solution, RiskFactor: f.RiskFactor, CVSS2Base: f.CVSS2Base, CVSS2Vector: f.CVSS2Vector, CVSS3Base: f.CVSS3Base,
+			CVSS3Vector: f.CVSS3Vector, VPR: f.VPR, CVEs: f.CVEs, CWEs: f.CWEs, References: f.References, ExploitAvailable: f.ExploitAvailable,
+			Published: f.PluginPublished, Modified: f.PluginModified, PatchReleased: f.PatchPublished}
+		if err := imp.w.Plugin(ctx, p); err != nil {
+			return err
+		}
+		if _, err := imp.w.See(ctx, store.Seen{AssetID: assetID, PluginID: f.PluginID, Port: f.Port, Protocol: f.Protocol,
+			Service: f.Service, Severity: isms.Severity(f.Severity), Output: f.Output, OutputTruncated: f.OutputTruncated, At: at}); err != nil {
+			return err
+		}
+	}
+	for _, c := range h.Compliance {
+		if err := imp.w.Compliance(ctx, assetID, c.PluginID, store.ComplianceResult{CheckName: c.CheckName, CheckID: c.CheckID,
+			Result: strings.ToUpper(c.Result), Actual: c.Actual, Policy: c.Policy, Info: c.Info, Solution: c.Solution,
+			AuditFile: c.AuditFile, Reference: c.Reference}); err != nil {
+			return err
+		}
+	}
+	return imp.w.AddHost(ctx, store.ScanHost{AssetID: assetID, Name: h.Name, MatchedBy: matched, FQDN: h.FQDN, IP: ip,
+		NetBIOS: h.NetBIOS, MACs: h.MACs, OS: h.OS, Credentialed: h.Credentialed, StartedAt: timePtr(h.Start), EndedAt: timePtr(h.End),
+		Properties: h.Properties, Findings: len(h.Findings)})
+}
+
+// discoveredAsset is the asset a host no asset matched becomes: a server
+// awaiting an owner, carrying the identities the next scan matches on.
+func discoveredAsset(orgID string, h *nessus.Host, ip string, w *store.ScanWriter) store.StoredAsset {
+	name := firstNonEmpty(h.FQDN, h.NetBIOS, ip, h.Name)
+	attrs := map[string]string{}
+	for k, v := range map[string]string{"fqdn": h.FQDN, "ip": ip, "netbios": h.NetBIOS, "mac": strings.Join(h.MACs, ",")} {
+		if v != "" {
+			attrs[k] = clipRunes(v, 500)
+		}
+	}
+	desc := "Discovered by a vulnerability scan; awaiting an owner."
+	if h.OS != "" {
+		desc += " Operating system reported: " + clipRunes(h.OS, 300) + "."
+	}
+	return store.StoredAsset{Asset: isms.Asset{OrgID: orgID, Name: clipRunes(name, 200), Type: isms.AssetServer, Description: desc,
+		Classification: "internal", Confidentiality: 2, Integrity: 2, Availability: 2, Lifecycle: isms.LifecycleInProduction,
+		Tags: []string{"discovered", "nessus"}, Attributes: attrs, SourceKey: "scan:" + w.ScanID() + ":" + h.Name}}
+}
+
+func firstNonEmpty(vals ...string) string {
+	for _, v := range vals {
+		if strings.TrimSpace(v) != "" {
+			return strings.TrimSpace(v)
+		}
+	}
+	return "unnamed host"
+}
+
+func clipRunes(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n])
+	}
+	return s
+}
+
+// FindingPage is a page of the vulnerability register.
+type FindingPage struct {
+	Findings []store.Finding
+	Next     string
+	Total    int
+}
+
+// ListFindings returns findings, most severe first.
+func (s *Service) ListFindings(ctx context.Context, a Access, f store.FindingFilter) (FindingPage, error) {
+	if err := a.require(isms.PermRead); err != nil {
+		return FindingPage{}, err
+	}
+	limit := f.Limit
+	switch {
+	case limit <= 0:
+		limit = store.DefaultLimit
+	case limit > store.MaxLimit:
+		limit = store.MaxLimit
+	}
+	f.Limit = limit + 1
+	now := s.now()
+	list, err := s.db.ListFindings(ctx, a.Org.ID, f, now)
+	if err != nil {
+		return FindingPage{}, err
+	}
+	page := FindingPage{Findings: list}
+	if len(list) > limit {
+		page.Findings = list[:limit]
+		page.Next = store.FindingCursor(list[limit-1])
+	}
+	if page.Total, err = s.db.CountFindings(ctx, a.Org.ID, f, now); err != nil {
+		return FindingPage{}, err
+	}
+	return page, nil
+}
+
+// FindingDetail is a finding with its history.
+type FindingDetail struct {
+	store.Finding
+	Events []store.FindingEvent
+	// Highlight marks what needs attention first: an exploitable critical
+	// on an AI asset in production.
+	Highlight bool
+}
+
+// Finding returns a finding with its history.
+func (s *Service) Finding(ctx context.Context, a Access, id string) (FindingDetail, error) {
+	if err := a.require(isms.PermRead); err != nil {
+		return FindingDetail{}, err
+	}
+	f, err := s.db.FindingByID(ctx, a.Org.ID, id)
+	if err != nil {
+		return FindingDetail{}, err
+	}
+	d := FindingDetail{Finding: f, Highlight: Highlighted(f)}
+	d.Events, err = s.db.FindingEvents(ctx, a.Org.ID, id)
+	return d, err
+}
+
+// Highlighted reports whether a finding is an exploitable critical on a
+// production AI asset: the ones an AI company fixes before anything else.
+func Highlighted(f store.Finding) bool {
+	info, _ := f.AssetType.Info()
+	return f.Status == isms.FindingOpen && f.Severity == isms.SeverityCritical && f.Plugin.ExploitAvailable && info.AI &&
+		f.AssetLifecycle == isms.LifecycleInProduction
+}
+
+// RaiseRisk makes a risk from a finding, prefilled with the asset, the
+// threat of exploiting unpatched vulnerabilities and the finding as the
+// vulnerability, owned by the asset's owner; the finding then links to it.
+func (s *Service) RaiseRisk(ctx context.Context, a Access, findingID string) (isms.Risk, error) {
+	if err := a.require(isms.PermWriteRecords); err != nil {
+		return isms.Risk{}, err
+	}
+	f, err := s.db.FindingByID(ctx, a.Org.ID, findingID)
+	if err != nil {
+		return isms.Risk{}, err
+	}
+	if f.RiskID != "" {
+		return isms.Risk{}, &isms.ConflictError{Field: "finding", Detail: "a risk was already raised from this finding"}
+	}
+	asset, err := s.db.Asset(ctx, a.Org.ID, f.AssetID)
+	if err != nil {
+		return isms.Risk{}, err
+	}
+	likelihood, impact := 3, 3
+	switch {
+	case f.Severity >= isms.SeverityCritical:
+		likelihood, impact = 4, 4
+	case f.Severity == isms.SeverityHigh:
+		impact = 4
+	}
+	if f.Plugin.ExploitAvailable {
+		likelihood = min(likelihood+1, 5)
+	}
+	vuln := fmt.Sprintf("%s (plugin %d, %s severity) on port %d/%s", f.Plugin.Name, f.Plugin.ID, f.Severity, f.Port, f.Protocol)
+	if len(f.Plugin.CVEs) > 0 {
+		vuln += "; " + strings.Join(f.Plugin.CVEs[:min(len(f.Plugin.CVEs), 10)], ", ")
+	}
+	k, err := s.CreateRisk(ctx, a, RiskInput{Title: clipRunes(f.Plugin.Name+" on "+asset.Name, 200), ThreatRef: unpatchedThreat,
+		Vulnerability: clipRunes(vuln, 2000), Scenario: clipRunes(f.Plugin.Synopsis, 2000), AffectsC: true, AffectsI: true, AffectsA: true,
+		InherentLikelihood: likelihood, InherentImpact: impact, OwnerID: asset.OwnerID, AssetIDs: []string{asset.ID}})
+	if err != nil {
+		return k, err
+	}
+	err = s.db.InTx(ctx, a.Principal.Actor(), func(tx *store.Tx) error { return tx.SetFindingRisk(ctx, a.Org.ID, f.ID, k.ID) })
+	return k, err
+}
+
+// Scans lists the organisation's imports, newest first.
+func (s *Service) Scans(ctx context.Context, a Access) ([]store.Scan, error) {
+	if err := a.require(isms.PermRead); err != nil {
+		return nil, err
+	}
+	return s.db.Scans(ctx, a.Org.ID, store.MaxLimit)
+}
+
+// ScanDetail is an import with its hosts, what changed since the previous
+// scan of the same assets, and its configuration checks.
+type ScanDetail struct {
+	store.Scan
+	Hosts      []store.ScanHost
+	Changes    []store.ScanChange
+	Previous   *store.Scan
+	Compliance []store.ComplianceRow
+}
+
+// Scan returns an import in detail.
+func (s *Service) Scan(ctx context.Context, a Access, id string) (ScanDetail, error) {
+	if err := a.require(isms.PermRead); err != nil {
+		return ScanDetail{}, err
+	}
+	sc, err := s.db.ScanByID(ctx, a.Org.ID, id)
+	if err != nil {
+		return ScanDetail{}, err
+	}
+	d := ScanDetail{Scan: sc}
+	if d.Hosts, err = s.db.ScanHosts(ctx, a.Org.ID, id); err != nil {
+		return d, err
+	}
+	if d.Changes, err = s.db.ScanChanges(ctx, a.Org.ID, id); err != nil {
+		return d, err
+	}
+	prev, err := s.db.PreviousScan(ctx, sc)
+	switch {
+	case err == nil:
+		d.Previous = &prev
+	case !errors.Is(err, isms.ErrNotFound):
+		return d, err
+	}
+	d.Compliance, err = s.db.ComplianceResults(ctx, a.Org.ID, id, 1000)
+	return d, err
+}
+
+// VulnSLA returns the organisation's remediation deadlines.
+func (s *Service) VulnSLA(ctx context.Context, a Access) (isms.SLA, error) {
+	if err := a.require(isms.PermRead); err != nil {
+		return isms.SLA{}, err
+	}
+	return s.db.VulnSLA(ctx, a.Org.ID)
+}
+
+// SetVulnSLA changes the remediation deadlines; the open findings' due
+// dates follow.
+func (s *Service) SetVulnSLA(ctx context.Context, a Access, sla isms.SLA) error {
+	if err := a.require(isms.PermWriteRecords); err != nil {
+		return err
+	}
+	if err := sla.Validate(); err != nil {
+		return err
+	}
+	return s.db.InTx(ctx, a.Principal.Actor(), func(tx *store.Tx) error { return tx.SetVulnSLA(ctx, a.Org.ID, sla) })
+}
+
+// VulnMetrics are vulnerability management's figures for the ISMS, shown
+// on the control page of A.8.8 as live evidence.
+type VulnMetrics struct {
+	store.VulnMetrics
+	SLA isms.SLA
+	// SLACompliance is the share of findings with a deadline fixed in
+	// time, of those fixed or overdue; -1 when there are none yet.
+	SLACompliance float64
+	Scans         int
+	LastScan      *store.Scan
+}
+
+// VulnMetrics computes the figures now.
+func (s *Service) VulnMetrics(ctx context.Context, a Access) (VulnMetrics, error) {
+	if err := a.require(isms.PermRead); err != nil {
+		return VulnMetrics{}, err
+	}
+	m, err := s.db.VulnMetrics(ctx, a.Org.ID, s.now())
+	if err != nil {
+		return VulnMetrics{}, err
+	}
+	out := VulnMetrics{VulnMetrics: m, SLACompliance: -1}
+	if judged := m.ClosedInTime + m.ClosedLate + m.Overdue; judged > 0 {
+		out.SLACompliance = float64(m.ClosedInTime) / float64(judged)
+	}
+	if out.SLA, err = s.db.VulnSLA(ctx, a.Org.ID); err != nil {
+		return out, err
+	}
+	scans, err := s.db.Scans(ctx, a.Org.ID, 1)
+	if err != nil {
+		return out, err
+	}
+	if len(scans) > 0 {
+		out.LastScan = &scans[0]
+	}
+	out.Scans, err = s.db.CountScans(ctx, a.Org.ID)
+	return out, err
+}
+
+// ScanMaxSize is the largest scan file imported, or 0 when the server
+// keeps no files.
+func (s *Service) ScanMaxSize() int64 {
+	if s.files == nil {
+		return 0
+	}
+	return s.scanMax
+}
