@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime"
+	"sync"
 	"time"
 
 	"github.com/isms-dev/isms/internal/credential"
@@ -44,7 +45,7 @@ type Service struct {
 	sessionMax  time.Duration
 	// dummyHash is checked when an email is unknown, so that a failed
 	// sign-in takes as long whether or not the account exists.
-	dummyHash  string
+	dummyHash  func() (string, error)
 	libs       libraryCache
 	aggregates aggregateCache
 	files      *evidence.Files
@@ -73,12 +74,22 @@ func New(db *store.DB, log *slog.Logger, opts Options) (*Service, error) {
 		files:       opts.Evidence,
 		scanMax:     cmp.Or(opts.ScanMaxSize, 2<<30),
 	}
-	dummy, err := s.passwords.Hash(context.Background(), credential.NewSecret())
-	if err != nil {
-		return nil, fmt.Errorf("prepare password hasher: %w", err)
-	}
-	s.dummyHash = dummy
+	// The dummy hash costs as much memory as a sign-in (64 MiB); command
+	// line operations never sign anyone in, so it is made on first use, and
+	// serve makes it at start with PrepareSignIn.
+	s.dummyHash = sync.OnceValues(func() (string, error) {
+		return s.passwords.Hash(context.Background(), credential.NewSecret())
+	})
 	return s, nil
+}
+
+// PrepareSignIn does the work the first sign-in would otherwise do, so
+// that it takes no longer than any other.
+func (s *Service) PrepareSignIn() error {
+	if _, err := s.dummyHash(); err != nil {
+		return fmt.Errorf("prepare password hasher: %w", err)
+	}
+	return nil
 }
 
 // DB returns the store, for read-only checks such as readiness.

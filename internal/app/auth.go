@@ -48,7 +48,11 @@ func (s *Service) SignIn(ctx context.Context, email, password, clientAddr string
 	user, hash, err := s.db.UserByEmail(ctx, email)
 	switch {
 	case errors.Is(err, isms.ErrNotFound):
-		_ = s.passwords.Check(ctx, password, s.dummyHash)
+		dummy, herr := s.dummyHash()
+		if herr != nil {
+			return isms.User{}, herr
+		}
+		_ = s.passwords.Check(ctx, password, dummy)
 	case err != nil:
 		return isms.User{}, err
 	default:

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -36,7 +37,12 @@ type ScanImport struct {
 // A.8.8, its hosts are matched to assets (or become discovered assets),
 // its findings are recorded with their history, findings a scanned asset no
 // longer has are marked fixed, and audit checks become evidence for A.8.9.
-// The file is read as it streams; all of it lands or none of it does.
+//
+// The file is read once, as it streams, by three goroutines side by side:
+// one stores and hashes it, one parses it, and the caller's writes it to
+// the database in one transaction. The rows naming the file are written
+// last, once the file is stored, and nothing commits unless all three
+// succeed: all of a file lands or none of it does.
 func (s *Service) ImportNessus(ctx context.Context, a Access, fileName string, body io.Reader) (ScanImport, error) {
 	if err := a.require(isms.PermWriteRecords); err != nil {
 		return ScanImport{}, err
@@ -45,50 +51,128 @@ func (s *Service) ImportNessus(ctx context.Context, a Access, fileName string, b
 		return ScanImport{}, ErrNoFileStore
 	}
 	fileName = filepath.Base(strings.ReplaceAll(fileName, `\`, "/"))
-	stored, err := s.files.PutMax(body, s.scanMax)
-	switch {
-	case errors.Is(err, evidence.ErrTooLarge), errors.Is(err, evidence.ErrEmpty):
-		return ScanImport{}, isms.Invalid("file", "%v", err)
-	case err != nil:
-		return ScanImport{}, fmt.Errorf("store scan file: %w", err)
-	}
-	if prev, err := s.db.ScanBySHA(ctx, a.Org.ID, stored.SHA256); err == nil {
-		return ScanImport{}, &isms.ConflictError{Field: "file", Detail: fmt.Sprintf(
-			"was already imported, as scan %q on %s", prev.Name, prev.CreatedAt.Format(time.DateOnly))}
-	} else if !errors.Is(err, isms.ErrNotFound) {
-		return ScanImport{}, err
-	}
 	sla, err := s.db.VulnSLA(ctx, a.Org.ID)
 	if err != nil {
 		return ScanImport{}, err
 	}
-	out := ScanImport{StoredFile: stored.New}
+	var out ScanImport
 	err = s.db.InTx(ctx, a.Principal.Actor(), func(tx *store.Tx) error {
-		f, err := s.files.Open(stored.SHA256)
+		imp := &scanImporter{s: s, tx: tx, a: a, sla: sla, fileName: fileName}
+		stored, sum, err := s.streamScan(ctx, body, imp)
 		if err != nil {
-			return fmt.Errorf("open stored scan file: %w", err)
+			return err
 		}
-		defer f.Close()
-		imp := &scanImporter{s: s, tx: tx, a: a, sla: sla, fileName: fileName, stored: stored}
-		sum, err := nessus.Read(f, nessus.Limits{}, imp.scan, imp.host)
-		if err != nil {
-			return scanFileError(fileName, err)
+		out.StoredFile = stored.New
+		if prev, err := tx.ScanBySHA(ctx, a.Org.ID, stored.SHA256); err == nil {
+			return &isms.ConflictError{Field: "file", Detail: fmt.Sprintf(
+				"was already imported, as scan %q on %s", prev.Name, prev.CreatedAt.Format(time.DateOnly))}
+		} else if !errors.Is(err, isms.ErrNotFound) {
+			return err
+		}
+		if err := imp.file(ctx, stored); err != nil {
+			return err
 		}
 		imp.w.SetMeta(sum.Scan.Name, sum.Scan.Policy, sum.Scan.Scanner, timePtr(sum.Scan.Start), timePtr(sum.Scan.End))
 		out.Scan, err = imp.w.Finish(ctx)
 		if err != nil {
 			return err
 		}
+		links := []isms.EvidenceLinkTo{{Target: isms.TargetControl, Ref: vulnControl}}
 		if out.Scan.Compliance > 0 {
-			return tx.SetEvidenceLinks(ctx, a.Org.ID, imp.evidenceID, []isms.EvidenceLinkTo{
-				{Target: isms.TargetControl, Ref: vulnControl}, {Target: isms.TargetControl, Ref: configControl}})
+			links = append(links, isms.EvidenceLinkTo{Target: isms.TargetControl, Ref: configControl})
 		}
-		return nil
+		return tx.SetEvidenceLinks(ctx, a.Org.ID, imp.evidenceID, links)
 	})
 	if err != nil {
 		return ScanImport{}, err
 	}
 	return out, nil
+}
+
+// parsed is what the parsing goroutine hands the writer: the scan's
+// header, then each host.
+type parsed struct {
+	scan *nessus.Scan
+	host *nessus.Host
+}
+
+var errImportStopped = errors.New("import stopped")
+
+// streamScan stores body in the evidence store while parsing it, handing
+// the parsed hosts to imp on this goroutine (the transaction's). It returns
+// once the file is stored and parsed, or the first error of the three.
+func (s *Service) streamScan(ctx context.Context, body io.Reader, imp *scanImporter) (evidence.Stored, nessus.Summary, error) {
+	pr, pw := io.Pipe()
+	type putResult struct {
+		stored evidence.Stored
+		err    error
+	}
+	putDone := make(chan putResult, 1)
+	go func() {
+		st, err := s.files.PutMax(pr, s.scanMax)
+		// Unblock the parser's writes into the pipe if storing stopped.
+		pr.CloseWithError(cmp.Or(err, io.ErrClosedPipe))
+		putDone <- putResult{st, err}
+	}()
+
+	items := make(chan parsed, 8)
+	stop := make(chan struct{})
+	send := func(p parsed) error {
+		select {
+		case items <- p:
+			return nil
+		case <-stop:
+			return errImportStopped
+		}
+	}
+	type parseResult struct {
+		sum nessus.Summary
+		err error
+	}
+	parseDone := make(chan parseResult, 1)
+	go func() {
+		sum, err := nessus.Read(io.TeeReader(body, pw), nessus.Limits{},
+			func(sc nessus.Scan) error { return send(parsed{scan: &sc}) },
+			func(h *nessus.Host) error { return send(parsed{host: h}) })
+		if err != nil {
+			pw.CloseWithError(err)
+		} else {
+			pw.Close()
+		}
+		close(items)
+		parseDone <- parseResult{sum, err}
+	}()
+
+	var writeErr error
+	for p := range items {
+		if writeErr != nil {
+			continue // drain, so the parser can finish
+		}
+		switch {
+		case p.scan != nil:
+			writeErr = imp.scan(ctx, *p.scan)
+		case p.host != nil:
+			writeErr = imp.host(ctx, p.host)
+		}
+		if writeErr != nil {
+			close(stop)
+		}
+	}
+	parse := <-parseDone
+	put := <-putDone
+	switch {
+	case writeErr != nil:
+		return put.stored, parse.sum, writeErr
+	case errors.Is(put.err, evidence.ErrTooLarge), errors.Is(put.err, evidence.ErrEmpty):
+		return put.stored, parse.sum, isms.Invalid("file", "%v", put.err)
+	case parse.err != nil:
+		return put.stored, parse.sum, scanFileError(imp.fileName, parse.err)
+	case put.err != nil:
+		return put.stored, parse.sum, fmt.Errorf("store scan file: %w", put.err)
+	case imp.w == nil:
+		return put.stored, parse.sum, isms.Invalid("file", "%s holds no scan", imp.fileName)
+	}
+	return put.stored, parse.sum, nil
 }
 
 // scanFileError words a parse failure for the person who uploaded the file.
@@ -119,36 +203,37 @@ type scanImporter struct {
 	a          Access
 	sla        isms.SLA
 	fileName   string
-	stored     evidence.Stored
 	w          *store.ScanWriter
 	evidenceID string
 }
 
-func (imp *scanImporter) scan(sc nessus.Scan) error {
-	ctx := context.Background()
+func (imp *scanImporter) scan(ctx context.Context, sc nessus.Scan) error {
 	name := sc.Name
 	if name == "" {
 		name = imp.fileName
 	}
-	ev, err := imp.tx.SaveEvidence(ctx, isms.Evidence{OrgID: imp.a.Org.ID, Kind: isms.EvidenceFile, Title: "Nessus scan: " + name,
-		Description: "The scan file as imported; its findings are in the vulnerability register.", SHA256: imp.stored.SHA256,
-		FileName: imp.fileName, Size: imp.stored.Size, MediaType: imp.stored.MediaType, PeriodStart: imp.tx.Now(),
+	var err error
+	imp.w, err = imp.tx.StartScan(ctx, store.Scan{OrgID: imp.a.Org.ID, Name: name, Policy: sc.Policy, Scanner: sc.Scanner,
+		FileName: imp.fileName, ImportedBy: imp.a.Principal.Actor()}, imp.sla)
+	return err
+}
+
+// file records the stored file as the scan's evidence, once it is on
+// disk: the rows that name it come after it.
+func (imp *scanImporter) file(ctx context.Context, stored evidence.Stored) error {
+	ev, err := imp.tx.SaveEvidence(ctx, isms.Evidence{OrgID: imp.a.Org.ID, Kind: isms.EvidenceFile, Title: "Nessus scan: " + imp.w.Name(),
+		Description: "The scan file as imported; its findings are in the vulnerability register.", SHA256: stored.SHA256,
+		FileName: imp.fileName, Size: stored.Size, MediaType: stored.MediaType, PeriodStart: imp.tx.Now(),
 		PeriodEnd: imp.tx.Now(), CollectedBy: imp.a.Member.ID, Cadence: isms.Monthly})
 	if err != nil {
 		return err
 	}
 	imp.evidenceID = ev.ID
-	if err := imp.tx.SetEvidenceLinks(ctx, imp.a.Org.ID, ev.ID, []isms.EvidenceLinkTo{{Target: isms.TargetControl, Ref: vulnControl}}); err != nil {
-		return err
-	}
-	imp.w, err = imp.tx.StartScan(ctx, store.Scan{OrgID: imp.a.Org.ID, Name: name, Policy: sc.Policy, Scanner: sc.Scanner,
-		FileName: imp.fileName, FileSHA256: imp.stored.SHA256, FileSize: imp.stored.Size, EvidenceID: ev.ID,
-		ImportedBy: imp.a.Principal.Actor()}, imp.sla)
-	return err
+	imp.w.SetFile(stored.SHA256, stored.Size, ev.ID)
+	return nil
 }
 
-func (imp *scanImporter) host(h *nessus.Host) error {
-	ctx := context.Background()
+func (imp *scanImporter) host(ctx context.Context, h *nessus.Host) error {
 	ip := h.IP
 	if ip == "" && net.ParseIP(h.Name) != nil {
 		ip = h.Name
@@ -198,9 +283,13 @@ func (imp *scanImporter) host(h *nessus.Host) error {
 			return err
 		}
 	}
-	return imp.w.AddHost(ctx, store.ScanHost{AssetID: assetID, Name: h.Name, MatchedBy: matched, FQDN: h.FQDN, IP: ip,
+	err = imp.w.AddHost(ctx, store.ScanHost{AssetID: assetID, Name: h.Name, MatchedBy: matched, FQDN: h.FQDN, IP: ip,
 		NetBIOS: h.NetBIOS, MACs: h.MACs, OS: h.OS, Credentialed: h.Credentialed, StartedAt: timePtr(h.Start), EndedAt: timePtr(h.End),
 		Properties: h.Properties, Findings: len(h.Findings)})
+	if err != nil {
+		return err
+	}
+	return imp.w.EndHost(ctx, assetID)
 }
 
 // discoveredAsset is the asset a host no asset matched becomes: a server

@@ -83,6 +83,9 @@ func (e *environment) serve(ctx context.Context, cfg config.Config, withDemo boo
 	if err != nil {
 		return err
 	}
+	if err := svc.PrepareSignIn(); err != nil {
+		return err
+	}
 	var creds *demo.Credentials
 	if withDemo {
 		if creds, err = e.seedDemo(ctx, db, svc); err != nil {

@@ -120,6 +120,10 @@ func sqliteDSN(path string, write bool) string {
 		// Take the write lock at BEGIN, so a transaction never fails half
 		// way when it first writes after reading.
 		q.Set("_txlock", "immediate")
+		// A scan import writes hundreds of megabytes in one transaction;
+		// with the 2 MB default cache SQLite spills pages to the WAL in
+		// the middle of it. 32 MB is the most this one connection holds.
+		q.Add("_pragma", "cache_size(-32768)")
 	} else {
 		q.Add("_pragma", "query_only(1)")
 		// Reads of a large register touch many pages: map the file

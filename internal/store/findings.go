@@ -136,12 +136,13 @@ func (f Finding) Overdue(now time.Time) bool {
 	return f.Status == isms.FindingOpen && f.DueDate != nil && f.DueDate.Before(now)
 }
 
-const findingColumns = `f.id, f.org_id, f.asset_id, a.name, a.type, a.lifecycle, f.port, f.protocol, f.service, f.severity, f.output,
+const findingColumns = `f.id, f.org_id, f.asset_id, a.name, a.type, a.lifecycle, f.port, f.protocol, f.service, f.severity, o.text,
 	f.output_truncated, f.status, f.first_seen, f.last_seen, f.fixed_at, f.due_date, f.first_scan_id, f.last_scan_id, f.risk_id,
 	p.plugin_id, p.name, p.family, p.synopsis, p.description, p.solution, p.risk_factor, p.cvss2_base, p.cvss2_vector, p.cvss3_base,
 	p.cvss3_vector, p.vpr, p.cves, p.cwes, p.refs, p.exploit_available, p.published, p.modified, p.patch_published`
 
-const findingFrom = ` FROM findings f JOIN assets a ON a.id = f.asset_id JOIN vuln_plugins p ON p.plugin_id = f.plugin_id`
+const findingFrom = ` FROM findings f JOIN assets a ON a.id = f.asset_id JOIN vuln_plugins p ON p.plugin_id = f.plugin_id
+	JOIN finding_outputs o ON o.hash = f.output_hash`
 
 func scanFinding(row interface{ Scan(...any) error }) (Finding, error) {
 	var (
@@ -213,7 +214,7 @@ func (r Reads) findingWhere(orgID string, f FindingFilter, now time.Time) (*wher
 		w.add("f.status = 'open' AND f.due_date < $%d", now)
 	}
 	if f.ScanID != "" {
-		w.add("f.id IN (SELECT finding_id FROM finding_events WHERE scan_id = $%d)", f.ScanID)
+		w.add("(f.first_scan_id = $%d OR f.id IN (SELECT finding_id FROM finding_events WHERE scan_id = $%[1]d))", f.ScanID)
 	}
 	if f.Cursor != "" {
 		key, err := DecodeCursor("cursor", f.Cursor)
@@ -292,8 +293,11 @@ type FindingEvent struct {
 
 // FindingEvents returns a finding's history, oldest first.
 func (r Reads) FindingEvents(ctx context.Context, orgID, findingID string) ([]FindingEvent, error) {
-	rows, err := r.q.QueryContext(ctx, `SELECT e.scan_id, s.name, e.kind, e.severity, e.at FROM finding_events e JOIN scans s ON s.id = e.scan_id
-		WHERE e.org_id = $1 AND e.finding_id = $2 ORDER BY e.at, s.created_at`, orgID, findingID)
+	rows, err := r.q.QueryContext(ctx, `SELECT f.first_scan_id, s.name, 'new', f.severity, f.first_seen, s.created_at FROM findings f
+		JOIN scans s ON s.id = f.first_scan_id WHERE f.org_id = $1 AND f.id = $2
+		UNION ALL
+		SELECT e.scan_id, s.name, e.kind, e.severity, e.at, s.created_at FROM finding_events e JOIN scans s ON s.id = e.scan_id
+		WHERE e.org_id = $1 AND e.finding_id = $2 ORDER BY 6, 5`, orgID, findingID)
 	if err != nil {
 		return nil, fmt.Errorf("finding history: %w", err)
 	}
@@ -304,7 +308,8 @@ func (r Reads) FindingEvents(ctx context.Context, orgID, findingID string) ([]Fi
 			e   FindingEvent
 			sev int
 		)
-		if err := rows.Scan(&e.ScanID, &e.ScanName, &e.Kind, &sev, &e.At); err != nil {
+		var imported time.Time
+		if err := rows.Scan(&e.ScanID, &e.ScanName, &e.Kind, &sev, &e.At, &imported); err != nil {
 			return nil, fmt.Errorf("finding history: %w", err)
 		}
 		e.Severity, e.At = isms.Severity(sev), e.At.UTC()
@@ -330,7 +335,10 @@ type ScanChange struct {
 // reopened findings by severity.
 func (r Reads) ScanChanges(ctx context.Context, orgID, scanID string) ([]ScanChange, error) {
 	rows, err := r.q.QueryContext(ctx, `SELECT kind, severity, COUNT(*) FROM finding_events WHERE org_id = $1 AND scan_id = $2
-		GROUP BY kind, severity ORDER BY kind, severity DESC`, orgID, scanID)
+		GROUP BY kind, severity
+		UNION ALL
+		SELECT 'new', severity, COUNT(*) FROM findings WHERE org_id = $1 AND first_scan_id = $2 GROUP BY severity
+		ORDER BY 1, 2 DESC`, orgID, scanID)
 	if err != nil {
 		return nil, fmt.Errorf("scan changes: %w", err)
 	}

@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -91,6 +93,14 @@ type ScanWriter struct {
 	// their findings it did not report can be marked fixed at the end.
 	assets map[string]bool
 	stmts  map[string]*sql.Stmt
+	// known holds each asset's findings once read; created the assets
+	// this import made, which have none to read.
+	known   map[string]map[findingKey]*knownFinding
+	created map[string]bool
+	// newRows and eventRows wait to be inserted in batches.
+	newRows, eventRows []any
+	// outputs are the plugin outputs stored by this import, by hash.
+	outputs map[string]bool
 }
 
 // StartScan inserts the scan row and returns the writer for its content.
@@ -105,7 +115,8 @@ func (tx *Tx) StartScan(ctx context.Context, s Scan, sla isms.SLA) (*ScanWriter,
 	if err != nil {
 		return nil, fmt.Errorf("record scan: %w", err)
 	}
-	return &ScanWriter{tx: tx, scan: s, sla: sla, plugins: map[int]bool{}, assets: map[string]bool{}, stmts: map[string]*sql.Stmt{}}, nil
+	return &ScanWriter{tx: tx, scan: s, sla: sla, plugins: map[int]bool{}, assets: map[string]bool{}, stmts: map[string]*sql.Stmt{},
+		known: map[string]map[findingKey]*knownFinding{}, created: map[string]bool{}, outputs: map[string]bool{}}, nil
 }
 
 // ScanID is the id of the scan being written.
@@ -161,6 +172,7 @@ func (w *ScanWriter) CreateAsset(ctx context.Context, a StoredAsset) (StoredAsse
 	a, err := w.tx.CreateAsset(ctx, a)
 	if err == nil {
 		w.scan.AssetsCreated++
+		w.created[a.ID] = true
 	}
 	return a, err
 }
@@ -209,65 +221,189 @@ func (w *ScanWriter) Plugin(ctx context.Context, p Plugin) error {
 	return nil
 }
 
+// findingKey names a finding on one asset.
+type findingKey struct {
+	plugin, port int
+	protocol     string
+}
+
+// knownFinding is what the writer needs of a stored finding.
+type knownFinding struct {
+	id, status, lastScan string
+	first                time.Time
+}
+
+// loadAsset reads the findings an asset already has, once per asset and
+// import: one query instead of one per reported finding. A discovered
+// asset, made by this import, has none.
+func (w *ScanWriter) loadAsset(ctx context.Context, assetID string) (map[findingKey]*knownFinding, error) {
+	if m, ok := w.known[assetID]; ok {
+		return m, nil
+	}
+	m := map[findingKey]*knownFinding{}
+	w.known[assetID] = m
+	if w.created[assetID] {
+		return m, nil
+	}
+	rows, err := w.tx.tx.QueryContext(ctx, `SELECT id, plugin_id, port, protocol, status, first_seen, last_scan_id FROM findings
+		WHERE asset_id = $1`, assetID)
+	if err != nil {
+		return nil, fmt.Errorf("read findings of asset %s: %w", assetID, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			k  findingKey
+			kf knownFinding
+		)
+		if err := rows.Scan(&kf.id, &k.plugin, &k.port, &k.protocol, &kf.status, &kf.first, &kf.lastScan); err != nil {
+			return nil, fmt.Errorf("read findings of asset %s: %w", assetID, err)
+		}
+		kf.first = kf.first.UTC()
+		m[k] = &kf
+	}
+	return m, rows.Err()
+}
+
 // See records a finding the scan reports: new, seen again, or back after
-// being fixed. It returns which.
+// being fixed. It returns which. New findings and every event are written
+// in batches; Finish writes what is left.
 func (w *ScanWriter) See(ctx context.Context, f Seen) (string, error) {
 	w.assets[f.AssetID] = true
-	w.scan.Findings++
-	if f.Severity >= 0 && int(f.Severity) < len(w.scan.BySeverity) {
-		w.scan.BySeverity[f.Severity]++
-	}
-	var (
-		id, status, lastScan string
-		first                time.Time
-	)
 	at := w.tx.now
 	if !f.At.IsZero() {
 		at = f.At.UTC().Truncate(time.Microsecond)
 	}
-	s, err := w.stmt(ctx, `SELECT id, status, first_seen, last_scan_id FROM findings WHERE org_id = $1 AND asset_id = $2 AND plugin_id = $3
-		AND port = $4 AND protocol = $5`)
+	known, err := w.loadAsset(ctx, f.AssetID)
 	if err != nil {
 		return "", err
 	}
-	err = s.QueryRowContext(ctx, w.scan.OrgID, f.AssetID, f.PluginID, f.Port, f.Protocol).Scan(&id, &status, &first, &lastScan)
-	kind := "seen"
-	switch {
-	case err == sql.ErrNoRows:
-		kind, id, first = "new", NewID(), at
-		_, err = w.exec(ctx, `INSERT INTO findings (id, org_id, asset_id, plugin_id, port, protocol, service, severity, output,
-			output_truncated, status, first_seen, last_seen, due_date, first_scan_id, last_scan_id)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'open', $11, $11, $12, $13, $13)`, id, w.scan.OrgID, f.AssetID, f.PluginID,
-			f.Port, f.Protocol, f.Service, int(f.Severity), f.Output, f.OutputTruncated, first, timeArg(w.sla.Due(f.Severity, first)), w.scan.ID)
-		w.scan.New++
-	case err != nil:
-		return "", fmt.Errorf("find finding: %w", err)
-	case lastScan == w.scan.ID:
+	key := findingKey{f.PluginID, f.Port, f.Protocol}
+	kf := known[key]
+	if kf != nil && kf.lastScan == w.scan.ID {
 		// The same host, plugin and port twice in one file: the second
 		// adds nothing.
-		w.scan.Findings--
-		w.scan.BySeverity[f.Severity]--
 		return "duplicate", nil
+	}
+	outHash, err := w.output(ctx, f.Output)
+	if err != nil {
+		return "", err
+	}
+	kind := "seen"
+	switch {
+	case kf == nil:
+		kind = "new"
+		kf = &knownFinding{id: NewID(), status: string(isms.FindingOpen), first: at}
+		known[key] = kf
+		w.newRows = append(w.newRows, kf.id, w.scan.OrgID, f.AssetID, f.PluginID, f.Port, f.Protocol, f.Service, int(f.Severity), outHash,
+			f.OutputTruncated, "open", at, at, timeArg(w.sla.Due(f.Severity, at)), w.scan.ID, w.scan.ID)
+		w.scan.New++
 	default:
-		if status == string(isms.FindingFixed) {
+		if kf.status == string(isms.FindingFixed) {
 			// Back after a fix: the remediation clock starts again.
-			kind, first = "reopened", at
+			kind, kf.first = "reopened", at
 			w.scan.Again++
 		} else {
 			w.scan.SeenAgain++
 		}
-		_, err = w.exec(ctx, `UPDATE findings SET service = $2, severity = $3, output = $4, output_truncated = $5, status = 'open',
-			last_seen = $6, fixed_at = NULL, due_date = $7, last_scan_id = $8 WHERE id = $1`, id, f.Service, int(f.Severity), f.Output,
-			f.OutputTruncated, at, timeArg(w.sla.Due(f.Severity, first.UTC())), w.scan.ID)
+		if _, err := w.exec(ctx, `UPDATE findings SET service = $2, severity = $3, output_hash = $4, output_truncated = $5, status = 'open',
+			last_seen = $6, fixed_at = NULL, due_date = $7, last_scan_id = $8 WHERE id = $1`, kf.id, f.Service, int(f.Severity), outHash,
+			f.OutputTruncated, at, timeArg(w.sla.Due(f.Severity, kf.first)), w.scan.ID); err != nil {
+			return "", fmt.Errorf("record finding: %w", err)
+		}
 	}
-	if err != nil {
-		return "", fmt.Errorf("record finding: %w", err)
+	kf.lastScan, kf.status = w.scan.ID, string(isms.FindingOpen)
+	w.scan.Findings++
+	if f.Severity >= 0 && int(f.Severity) < len(w.scan.BySeverity) {
+		w.scan.BySeverity[f.Severity]++
 	}
-	if _, err := w.exec(ctx, `INSERT INTO finding_events (org_id, finding_id, scan_id, kind, severity, at) VALUES ($1, $2, $3, $4, $5, $6)`,
-		w.scan.OrgID, id, w.scan.ID, kind, int(f.Severity), at); err != nil {
-		return "", fmt.Errorf("record finding event: %w", err)
+	// A finding's first sighting is its first_seen and first_scan_id;
+	// only later ones need an event row, which halves the rows of a first
+	// import.
+	if kind != "new" {
+		w.eventRows = append(w.eventRows, w.scan.OrgID, kf.id, w.scan.ID, kind, int(f.Severity), at)
+	}
+	if len(w.newRows)/findingCols >= batchRows || len(w.eventRows)/eventCols >= batchRows {
+		return kind, w.flush(ctx)
 	}
 	return kind, nil
+}
+
+// output stores a plugin output once and returns its key: the SHA-256 of
+// the text. The writer remembers what it stored, so repeated text costs a
+// hash and a map lookup.
+func (w *ScanWriter) output(ctx context.Context, text string) (string, error) {
+	sum := sha256.Sum256([]byte(text))
+	h := hex.EncodeToString(sum[:])
+	if w.outputs[h] {
+		return h, nil
+	}
+	w.outputs[h] = true
+	if _, err := w.exec(ctx, `INSERT INTO finding_outputs (hash, text) VALUES ($1, $2) ON CONFLICT (hash) DO NOTHING`, h, text); err != nil {
+		return "", fmt.Errorf("record plugin output: %w", err)
+	}
+	return h, nil
+}
+
+// Rows per INSERT statement: statements cost more than rows, and 200 rows
+// of 16 values stay far below both databases' limits on parameters.
+const (
+	batchRows   = 200
+	findingCols = 16
+	eventCols   = 6
+)
+
+// flush writes the buffered new findings, then their events.
+func (w *ScanWriter) flush(ctx context.Context) error {
+	if err := w.insertRows(ctx, `INSERT INTO findings (id, org_id, asset_id, plugin_id, port, protocol, service, severity,
+		output_hash, output_truncated, status, first_seen, last_seen, due_date, first_scan_id, last_scan_id) VALUES `, findingCols,
+		w.newRows); err != nil {
+		return fmt.Errorf("record findings: %w", err)
+	}
+	w.newRows = w.newRows[:0]
+	if err := w.insertRows(ctx, `INSERT INTO finding_events (org_id, finding_id, scan_id, kind, severity, at) VALUES `, eventCols,
+		w.eventRows); err != nil {
+		return fmt.Errorf("record finding events: %w", err)
+	}
+	w.eventRows = w.eventRows[:0]
+	return nil
+}
+
+// insertRows inserts rows of cols values each, batchRows at a time.
+func (w *ScanWriter) insertRows(ctx context.Context, head string, cols int, vals []any) error {
+	for len(vals) > 0 {
+		n := min(len(vals)/cols, batchRows)
+		if _, err := w.exec(ctx, head+valuesList(w.tx.dialect, n, cols), vals[:n*cols]...); err != nil {
+			return err
+		}
+		vals = vals[n*cols:]
+	}
+	return nil
+}
+
+// valuesList is "($1, …, $cols), …" for n rows. SQLite gets anonymous
+// "?" placeholders: it resolves a named one like $7 by a linear search of
+// the statement's names, which makes binding a batch quadratic.
+func valuesList(d Dialect, n, cols int) string {
+	var b strings.Builder
+	for r := range n {
+		if r > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteByte('(')
+		for c := range cols {
+			if c > 0 {
+				b.WriteString(", ")
+			}
+			if d == SQLite {
+				b.WriteByte('?')
+			} else {
+				fmt.Fprintf(&b, "$%d", r*cols+c+1)
+			}
+		}
+		b.WriteByte(')')
+	}
+	return b.String()
 }
 
 // Compliance records a configuration check result.
@@ -287,6 +423,18 @@ func (w *ScanWriter) Compliance(ctx context.Context, assetID string, pluginID in
 // on it, so its open findings are fixed.
 func (w *ScanWriter) Covered(assetID string) { w.assets[assetID] = true }
 
+// EndHost writes what a host left buffered and forgets its asset's
+// findings, so that memory follows one host, not the whole file. Should the
+// asset come again in the same file, its findings are read back.
+func (w *ScanWriter) EndHost(ctx context.Context, assetID string) error {
+	if err := w.flush(ctx); err != nil {
+		return err
+	}
+	delete(w.known, assetID)
+	delete(w.created, assetID)
+	return nil
+}
+
 // Finish marks fixed the open findings of every scanned asset that this
 // scan did not report, writes the counts and ledgers the scan.
 func (w *ScanWriter) Finish(ctx context.Context) (Scan, error) {
@@ -295,6 +443,9 @@ func (w *ScanWriter) Finish(ctx context.Context) (Scan, error) {
 			s.Close()
 		}
 	}()
+	if err := w.flush(ctx); err != nil {
+		return w.scan, err
+	}
 	at := w.tx.now
 	if w.scan.EndedAt != nil {
 		at = w.scan.EndedAt.UTC().Truncate(time.Microsecond)
@@ -316,13 +467,23 @@ func (w *ScanWriter) Finish(ctx context.Context) (Scan, error) {
 	s := w.scan
 	_, err := w.tx.tx.ExecContext(ctx, `UPDATE scans SET started_at = $2, ended_at = $3, hosts = $4, findings = $5, info = $6, low = $7,
 		medium = $8, high = $9, critical = $10, compliance = $11, new_findings = $12, seen_again = $13, fixed = $14, reopened = $15,
-		assets_created = $16, name = $17, policy = $18, scanner = $19 WHERE id = $1`, s.ID, timeArg(s.StartedAt), timeArg(s.EndedAt),
-		s.Hosts, s.Findings, s.BySeverity[0], s.BySeverity[1], s.BySeverity[2], s.BySeverity[3], s.BySeverity[4], s.Compliance, s.New,
-		s.SeenAgain, s.Fixed, s.Again, s.AssetsCreated, s.Name, s.Policy, s.Scanner)
+		assets_created = $16, name = $17, policy = $18, scanner = $19, file_sha256 = $20, file_size = $21, evidence_id = $22
+		WHERE id = $1`, s.ID, timeArg(s.StartedAt), timeArg(s.EndedAt), s.Hosts, s.Findings, s.BySeverity[0], s.BySeverity[1],
+		s.BySeverity[2], s.BySeverity[3], s.BySeverity[4], s.Compliance, s.New, s.SeenAgain, s.Fixed, s.Again, s.AssetsCreated, s.Name,
+		s.Policy, s.Scanner, s.FileSHA256, s.FileSize, nullString(s.EvidenceID))
 	if err != nil {
 		return s, fmt.Errorf("count scan: %w", err)
 	}
 	return s, w.tx.record(ctx, RecordScan, s.ID, ledger.ActionCreate)
+}
+
+// Name is the scan's name as it stands.
+func (w *ScanWriter) Name() string { return w.scan.Name }
+
+// SetFile records the stored scan file and its evidence item, known only
+// once the whole file has streamed in.
+func (w *ScanWriter) SetFile(sha string, size int64, evidenceID string) {
+	w.scan.FileSHA256, w.scan.FileSize, w.scan.EvidenceID = sha, size, evidenceID
 }
 
 // SetMeta sets what the file says of the scan once every host is read.

@@ -105,6 +105,13 @@ CREATE TABLE vuln_plugins (
     patch_published   TEXT NOT NULL
 );
 
+-- Plugin output, stored once per distinct text: the same software on many
+-- hosts gives the same output, and output is most of a scan's bytes.
+CREATE TABLE finding_outputs (
+    hash TEXT PRIMARY KEY,
+    text TEXT NOT NULL
+);
+
 -- One finding: an asset, a plugin and a port, across every scan that saw
 -- it. Fixed when a later scan of the asset no longer reports it; open
 -- again when one does.
@@ -117,7 +124,7 @@ CREATE TABLE findings (
     protocol         TEXT NOT NULL,
     service          TEXT NOT NULL,
     severity         INTEGER NOT NULL CHECK (severity BETWEEN 0 AND 4),
-    output           TEXT NOT NULL,
+    output_hash      TEXT NOT NULL REFERENCES finding_outputs (hash),
     output_truncated BOOLEAN NOT NULL,
     status           TEXT NOT NULL CHECK (status IN ('open', 'fixed')),
     first_seen       TIMESTAMPTZ NOT NULL,
@@ -127,18 +134,22 @@ CREATE TABLE findings (
     first_scan_id    TEXT NOT NULL REFERENCES scans (id),
     last_scan_id     TEXT NOT NULL REFERENCES scans (id),
     risk_id          TEXT REFERENCES risks (id),
-    UNIQUE (org_id, asset_id, plugin_id, port, protocol)
+    UNIQUE (asset_id, plugin_id, port, protocol)
 );
+-- The unique key serves an asset's findings (asset ids are unique across
+-- organisations); every index more is paid on each of a scan's hundred
+-- thousand inserts. Queries of one asset's findings name only the asset,
+-- so that no planner takes the organisation-wide index for them.
 CREATE INDEX findings_list ON findings (org_id, status, severity DESC, due_date);
-CREATE INDEX findings_asset ON findings (asset_id, status);
 CREATE INDEX findings_plugin ON findings (org_id, plugin_id);
 
--- A finding's history: seen new, seen again, fixed, reopened, per scan.
+-- A finding's history after its first sighting (which is the finding's
+-- first_seen and first_scan_id): seen again, fixed, reopened, per scan.
 CREATE TABLE finding_events (
     org_id     TEXT NOT NULL REFERENCES organizations (id),
     finding_id TEXT NOT NULL REFERENCES findings (id),
     scan_id    TEXT NOT NULL REFERENCES scans (id),
-    kind       TEXT NOT NULL CHECK (kind IN ('new', 'seen', 'fixed', 'reopened')),
+    kind       TEXT NOT NULL CHECK (kind IN ('seen', 'fixed', 'reopened')),
     severity   INTEGER NOT NULL,
     at         TIMESTAMPTZ NOT NULL,
     PRIMARY KEY (finding_id, scan_id)
