@@ -122,8 +122,8 @@ func sqliteDSN(path string, write bool) string {
 		q.Set("_txlock", "immediate")
 		// A scan import writes hundreds of megabytes in one transaction;
 		// with the 2 MB default cache SQLite spills pages to the WAL in
-		// the middle of it. 32 MB is the most this one connection holds.
-		q.Add("_pragma", "cache_size(-32768)")
+		// the middle of it. 16 MB is the most this one connection holds.
+		q.Add("_pragma", "cache_size(-16384)")
 	} else {
 		q.Add("_pragma", "query_only(1)")
 		// Reads of a large register touch many pages: map the file

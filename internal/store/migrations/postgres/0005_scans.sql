@@ -141,7 +141,6 @@ CREATE TABLE findings (
 -- thousand inserts. Queries of one asset's findings name only the asset,
 -- so that no planner takes the organisation-wide index for them.
 CREATE INDEX findings_list ON findings (org_id, status, severity DESC, due_date);
-CREATE INDEX findings_plugin ON findings (org_id, plugin_id);
 
 -- A finding's history after its first sighting (which is the finding's
 -- first_seen and first_scan_id): seen again, fixed, reopened, per scan.
