@@ -115,6 +115,7 @@ func (s *Service) streamScan(ctx context.Context, body io.Reader, imp *scanImpor
 		putDone <- putResult{st, err}
 	}()
 
+	counted := &countingReader{r: body}
 	items := make(chan parsed, 8)
 	stop := make(chan struct{})
 	send := func(p parsed) error {
@@ -131,7 +132,7 @@ func (s *Service) streamScan(ctx context.Context, body io.Reader, imp *scanImpor
 	}
 	parseDone := make(chan parseResult, 1)
 	go func() {
-		sum, err := nessus.Read(io.TeeReader(body, pw), nessus.Limits{},
+		sum, err := nessus.Read(io.TeeReader(counted, pw), nessus.Limits{},
 			func(sc nessus.Scan) error { return send(parsed{scan: &sc}) },
 			func(h *nessus.Host) error { return send(parsed{host: h}) })
 		if err != nil {
@@ -163,6 +164,8 @@ func (s *Service) streamScan(ctx context.Context, body io.Reader, imp *scanImpor
 	switch {
 	case writeErr != nil:
 		return put.stored, parse.sum, writeErr
+	case counted.n == 0:
+		return put.stored, parse.sum, isms.Invalid("file", "%s: the file is empty", imp.fileName)
 	case errors.Is(put.err, evidence.ErrTooLarge), errors.Is(put.err, evidence.ErrEmpty):
 		return put.stored, parse.sum, isms.Invalid("file", "%v", put.err)
 	case parse.err != nil:
@@ -412,6 +415,8 @@ func (s *Service) RaiseRisk(ctx context.Context, a Access, findingID string) (is
 	if err != nil {
 		return isms.Risk{}, err
 	}
+	// A starting rating on a five-point scale, carried onto the scales of
+	// the methodology in force, which the risk owner then adjusts.
 	likelihood, impact := 3, 3
 	switch {
 	case f.Severity >= isms.SeverityCritical:
@@ -422,13 +427,25 @@ func (s *Service) RaiseRisk(ctx context.Context, a Access, findingID string) (is
 	if f.Plugin.ExploitAvailable {
 		likelihood = min(likelihood+1, 5)
 	}
+	doc, err := s.Methodology(ctx, a)
+	if err != nil {
+		return isms.Risk{}, err
+	}
+	m := doc.Current.Methodology
+	likelihood, impact = onScale(likelihood, len(m.Likelihood)), onScale(impact, len(m.Impact))
+	owner := asset.OwnerID
+	if owner == "" {
+		// A discovered asset has no owner yet: whoever raises the risk
+		// holds it until the asset gets one.
+		owner = a.Member.ID
+	}
 	vuln := fmt.Sprintf("%s (plugin %d, %s severity) on port %d/%s", f.Plugin.Name, f.Plugin.ID, f.Severity, f.Port, f.Protocol)
 	if len(f.Plugin.CVEs) > 0 {
 		vuln += "; " + strings.Join(f.Plugin.CVEs[:min(len(f.Plugin.CVEs), 10)], ", ")
 	}
 	k, err := s.CreateRisk(ctx, a, RiskInput{Title: clipRunes(f.Plugin.Name+" on "+asset.Name, 200), ThreatRef: unpatchedThreat,
 		Vulnerability: clipRunes(vuln, 2000), Scenario: clipRunes(f.Plugin.Synopsis, 2000), AffectsC: true, AffectsI: true, AffectsA: true,
-		InherentLikelihood: likelihood, InherentImpact: impact, OwnerID: asset.OwnerID, AssetIDs: []string{asset.ID}})
+		InherentLikelihood: likelihood, InherentImpact: impact, OwnerID: owner, AssetIDs: []string{asset.ID}})
 	if err != nil {
 		return k, err
 	}
@@ -547,4 +564,24 @@ func (s *Service) ScanMaxSize() int64 {
 		return 0
 	}
 	return s.scanMax
+}
+
+// onScale carries a value of a five-point scale onto a scale of n points.
+func onScale(v, n int) int {
+	if n <= 0 {
+		return v
+	}
+	return max(1, min(n, (v*n+4)/5))
+}
+
+// countingReader counts what passes through it.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
 }

@@ -208,6 +208,7 @@ func TestNessusImportIsAllOrNothing(t *testing.T) {
 			name, body, want string
 		}{
 			{"truncated", good[:len(good)-40], "is not closed"},
+			{"empty", "", "the file is empty"},
 			{"v1", `<?xml version="1.0"?><NessusClientData><Report/></NessusClientData>`, "v1"},
 			{"not nessus", `<?xml version="1.0"?><html><body/></html>`, "html"},
 			{"entity", `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><NessusClientData_v2/>`, "DOCTYPE"},

@@ -130,6 +130,16 @@ func (a *API) Register(r *router.Router) {
 	r.Handle("GET", Prefix+"/orgs/{org}/evidence-requests", a.inOrg(a.listEvidenceRequests))
 	r.Handle("POST", Prefix+"/orgs/{org}/evidence-requests", a.inOrg(a.requestEvidence))
 	r.Handle("POST", Prefix+"/orgs/{org}/evidence-requests/{id}/cancel", a.inOrg(a.cancelEvidenceRequest))
+
+	r.Handle("GET", Prefix+"/orgs/{org}/scans", a.inOrg(a.listScans))
+	r.Handle("POST", Prefix+"/orgs/{org}/scans", a.inOrg(a.importScan))
+	r.Handle("GET", Prefix+"/orgs/{org}/scans/{id}", a.inOrg(a.getScan))
+	r.Handle("GET", Prefix+"/orgs/{org}/findings", a.inOrg(a.listFindings))
+	r.Handle("GET", Prefix+"/orgs/{org}/findings/{id}", a.inOrg(a.getFinding))
+	r.Handle("POST", Prefix+"/orgs/{org}/findings/{id}/risk", a.inOrg(a.raiseFindingRisk))
+	r.Handle("GET", Prefix+"/orgs/{org}/vulnerability-metrics", a.inOrg(a.vulnMetrics))
+	r.Handle("GET", Prefix+"/orgs/{org}/vulnerability-sla", a.inOrg(a.getVulnSLA))
+	r.Handle("PUT", Prefix+"/orgs/{org}/vulnerability-sla", a.inOrg(a.putVulnSLA))
 }
 
 // NotFound answers requests under the prefix that match no route, so API

@@ -571,6 +571,7 @@ func exerciseAPI(t *testing.T, f *fixture) {
 	exerciseFrameworks(t, f)
 	exerciseRecords(t, f)
 	exerciseSoA(t, f)
+	exerciseScans(t, f)
 }
 
 // testFile reads one of the framework package's example files.

@@ -533,6 +533,50 @@ var policy = map[string]rule{
 		return formCall("/o/acme/evidence/"+f.apiEvidenceFile()+"/edit", "title", "Renamed scan", "period_end", "2026-11-01",
 			"controls", f.apiControl())
 	}),
+	// Vulnerability management. Imports, deadlines and risks raised from
+	// findings need write_records; each import sends a file of its own,
+	// and each risk is raised from a finding of its own.
+	"GET /api/v1/orgs/{org}/scans": orgRoutes(allRoles, 0, 200, get("/api/v1/orgs/acme/scans")),
+	"POST /api/v1/orgs/{org}/scans": orgRoutes(writers, 403, 201, func(f *fixture, _ *principal) call {
+		return call{method: "POST", path: "/api/v1/orgs/acme/scans?name=weekly.nessus", body: f.scanFile("10.8.0.1"), contentType: "application/xml"}
+	}),
+	"GET /api/v1/orgs/{org}/scans/{id}": orgRoutes(allRoles, 0, 200, func(f *fixture, _ *principal) call {
+		scan, _ := f.scanFinding()
+		return call{method: "GET", path: "/api/v1/orgs/acme/scans/" + scan}
+	}),
+	"GET /api/v1/orgs/{org}/findings": orgRoutes(allRoles, 0, 200, get("/api/v1/orgs/acme/findings?min_severity=medium&status=open&limit=5")),
+	"GET /api/v1/orgs/{org}/findings/{id}": orgRoutes(allRoles, 0, 200, func(f *fixture, _ *principal) call {
+		_, finding := f.scanFinding()
+		return call{method: "GET", path: "/api/v1/orgs/acme/findings/" + finding}
+	}),
+	"POST /api/v1/orgs/{org}/findings/{id}/risk": orgRoutes(writers, 403, 201, func(f *fixture, _ *principal) call {
+		_, finding := f.scanFinding()
+		return call{method: "POST", path: "/api/v1/orgs/acme/findings/" + finding + "/risk"}
+	}),
+	"GET /api/v1/orgs/{org}/vulnerability-metrics": orgRoutes(allRoles, 0, 200, get("/api/v1/orgs/acme/vulnerability-metrics")),
+	"GET /api/v1/orgs/{org}/vulnerability-sla":     orgRoutes(allRoles, 0, 200, get("/api/v1/orgs/acme/vulnerability-sla")),
+	"PUT /api/v1/orgs/{org}/vulnerability-sla": orgRoutes(writers, 403, 200, jsonCall("PUT", "/api/v1/orgs/acme/vulnerability-sla",
+		`{"critical_days": 15, "high_days": 30, "medium_days": 90, "low_days": 180}`)),
+	"GET /o/{org}/scans": orgRoutes(allRoles, 0, 200, get("/o/acme/scans")),
+	"POST /o/{org}/scans": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		return call{method: "POST", path: "/o/acme/scans", form: url.Values{}, file: f.scanFile("10.8.0.2")}
+	}),
+	"GET /o/{org}/scans/{id}": orgRoutes(allRoles, 0, 200, func(f *fixture, _ *principal) call {
+		scan, _ := f.scanFinding()
+		return call{method: "GET", path: "/o/acme/scans/" + scan}
+	}),
+	"GET /o/{org}/findings": orgRoutes(allRoles, 0, 200, get("/o/acme/findings?severity=high-and-above&status=all&overdue=1")),
+	"POST /o/{org}/findings/sla": orgRoutes(writers, 403, 303, func(*fixture, *principal) call {
+		return formCall("/o/acme/findings/sla", "critical_days", "15", "high_days", "30", "medium_days", "90", "low_days", "0")
+	}),
+	"GET /o/{org}/findings/{id}": orgRoutes(allRoles, 0, 200, func(f *fixture, _ *principal) call {
+		_, finding := f.scanFinding()
+		return call{method: "GET", path: "/o/acme/findings/" + finding}
+	}),
+	"POST /o/{org}/findings/{id}/risk": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		_, finding := f.scanFinding()
+		return formCall("/o/acme/findings/" + finding + "/risk")
+	}),
 }
 
 // customFramework is a small framework file with a fresh id.

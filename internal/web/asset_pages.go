@@ -612,6 +612,8 @@ type assetPage struct {
 	Incoming []relationRow
 	Graph    *assetGraph
 	Risks    app.RiskPage
+	// Vulns are the asset's findings from vulnerability scans.
+	Vulns assetVulns
 	// Targets are the assets a new relation may point at; TargetQuery
 	// narrows them.
 	Targets     []store.StoredAsset
@@ -677,6 +679,9 @@ func (u *UI) showAsset(q *request, status int, a store.StoredAsset, notice asset
 		page.Graph = layoutGraph(g, func(id string) string { return q.orgPath("assets", id) })
 	}
 	if page.Risks, err = u.svc.ListRisks(ctx, q.access, isms.RiskFilter{AssetID: a.ID}); err != nil {
+		return err
+	}
+	if page.Vulns, err = u.assetVulns(q, a); err != nil {
 		return err
 	}
 	if q.access.Can(isms.PermWriteRecords) {

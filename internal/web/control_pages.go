@@ -168,6 +168,9 @@ type controlPage struct {
 	MaxUpload      string
 	MaxBytes       int64
 	Back           string
+	// Vuln is the live evidence of vulnerability management, on the
+	// controls it is evidence for.
+	Vuln *vulnMetricsView
 }
 
 // ApplicabilityLabel names the control's applicability.
@@ -258,6 +261,11 @@ func (u *UI) showControl(q *request, status int, state controlState) error {
 		return err
 	}
 	page.People = ppl.Eligible
+	if vulnMetricsControls[ref] {
+		if page.Vuln, err = u.vulnMetricsView(q); err != nil {
+			return err
+		}
+	}
 	return u.render(q, status, "control", page)
 }
 

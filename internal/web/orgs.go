@@ -55,6 +55,9 @@ type overviewPage struct {
 	Recent  []entryView
 	Head    string
 	Work    []workItem
+	// Vulns is set when open critical or high findings, or overdue
+	// ones, need attention.
+	Vulns *vulnCard
 }
 
 func (u *UI) overview(q *request) error {
@@ -73,6 +76,9 @@ func (u *UI) overview(q *request) error {
 		page.Head = entries[0].Hash
 	}
 	if page.Work, err = u.yourWork(q); err != nil {
+		return err
+	}
+	if page.Vulns, err = u.vulnCard(q); err != nil {
 		return err
 	}
 	return u.render(q, http.StatusOK, "overview", page)

@@ -88,6 +88,11 @@ func TestEveryTemplateRenders(t *testing.T) {
 	for name, pages := range soaPageSamples(frame) {
 		samples[name] = pages
 	}
+	// Vulnerability management adds pages of its own and sections to
+	// others, whose samples it adds to theirs.
+	for name, pages := range scanPageSamples(frame) {
+		samples[name] = append(samples[name], pages...)
+	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	for name := range ps.sets {
 		pages, ok := samples[name]

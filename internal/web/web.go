@@ -95,6 +95,7 @@ func (u *UI) Register(r *router.Router) {
 	u.registerSoAPages(r)
 	u.registerControlPages(r)
 	u.registerEvidencePages(r)
+	u.registerScanPages(r)
 }
 
 // request is what a signed-in handler knows about the request.
