@@ -10,13 +10,20 @@ import (
 	"github.com/isms-dev/isms/internal/credential"
 	"github.com/isms-dev/isms/internal/dbtest"
 	"github.com/isms-dev/isms/internal/demo"
+	"github.com/isms-dev/isms/internal/evidence"
 	"github.com/isms-dev/isms/internal/isms"
+	"github.com/isms-dev/isms/internal/store"
 )
 
 func TestSeed(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
 		ctx := context.Background()
-		svc, err := app.New(db.DB, slog.New(slog.NewTextHandler(io.Discard, nil)), app.Options{Password: credential.Params{Memory: 1024, Time: 1, Threads: 1}})
+		files, err := evidence.Open(t.TempDir(), 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		svc, err := app.New(db.DB, slog.New(slog.NewTextHandler(io.Discard, nil)), app.Options{Password: credential.Params{Memory: 1024, Time: 1, Threads: 1},
+			Evidence: files})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -105,6 +112,20 @@ func TestSeed(t *testing.T) {
 		}
 		if diffs, err := svc.CompareSoA(ctx, acc, "iso27001-2022", 1, 0); err != nil || len(diffs) == 0 {
 			t.Errorf("the demo draft has not moved on since version 1: %v", err)
+		}
+		scans, err := svc.Scans(ctx, acc)
+		if err != nil || len(scans) != 2 || scans[0].Fixed == 0 || scans[0].Compliance == 0 {
+			t.Errorf("demo scans = %+v, %v; want two weekly scans, the second fixing findings and checking configuration", scans, err)
+		}
+		open, err := svc.ListFindings(ctx, acc, store.FindingFilter{Status: isms.FindingOpen})
+		highlighted := 0
+		for _, f := range open.Findings {
+			if app.Highlighted(f) && f.RiskID != "" {
+				highlighted++
+			}
+		}
+		if err != nil || highlighted != 1 {
+			t.Errorf("demo findings: %d open, %d exploitable criticals on AI assets with a risk raised (%v); want one", open.Total, highlighted, err)
 		}
 		reports, err := svc.VerifyAllChains(ctx, app.OperatorPrincipal("cli:test"))
 		if err != nil {

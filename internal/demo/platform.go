@@ -75,7 +75,8 @@ var platformAssets = []demoAsset{
 		location: "GPU cluster, research namespace", description: "Notebooks for researchers with access to sampled training data.", attributes: map[string]string{"technology": "JupyterHub"}},
 	{key: "gpu-cluster-eu", name: "GPU cluster eu-west", typ: isms.AssetComputeCluster, owner: "sam.okafor@helix-ai.example", class: "confidential", c: 4, i: 4, a: 5,
 		location: "NordCompute, Frankfurt", description: "128 H100 accelerators for training and serving.", tags: []string{"tier-1"},
-		attributes: map[string]string{"provider": "NordCompute", "accelerators": "128 × H100 80GB", "region": "eu-central"}},
+		attributes: map[string]string{"provider": "NordCompute", "accelerators": "128 × H100 80GB", "region": "eu-central",
+			"fqdn": "gpu-eu.helix-ai.internal", "ip": "10.20.0.10"}},
 	{key: "aws-prod", name: "AWS production account", typ: isms.AssetCloudAccount, owner: "sam.okafor@helix-ai.example", class: "restricted", c: 5, i: 5, a: 5,
 		location: "eu-west-1", attributes: map[string]string{"provider": "AWS", "account_id": "4471-0000-2291"}},
 	{key: "moderation-api", name: "External moderation API", typ: isms.AssetAIService, owner: "priya.raman@helix-ai.example", class: "confidential", c: 4, i: 3, a: 3,
@@ -84,7 +85,8 @@ var platformAssets = []demoAsset{
 	{key: "console", name: "Helix web console", typ: isms.AssetApplication, owner: "sam.okafor@helix-ai.example", class: "confidential", c: 4, i: 4, a: 4,
 		location: "https://console.helix-ai.example", description: "Customer console: chats, document uploads, API keys and billing."},
 	{key: "customer-db", name: "Customer database", typ: isms.AssetDatabase, owner: "sam.okafor@helix-ai.example", class: "restricted", c: 5, i: 5, a: 5,
-		location: "Aurora PostgreSQL, eu-west-1", description: "Accounts, API keys, billing and uploaded document metadata.", attributes: map[string]string{"technology": "PostgreSQL"}},
+		location: "Aurora PostgreSQL, eu-west-1", description: "Accounts, API keys, billing and uploaded document metadata.",
+		attributes: map[string]string{"technology": "PostgreSQL", "fqdn": "customer-db.helix-ai.internal"}},
 	{key: "nordcompute", name: "NordCompute GmbH", typ: isms.AssetSupplier, owner: "dana.whitfield@helix-ai.example", class: "internal", c: 3, i: 3, a: 5,
 		description: "GPU hosting provider.", attributes: map[string]string{"contact": "accounts@nordcompute.example", "contract": "MSA 2025-014"}},
 	{key: "labelworks", name: "LabelWorks annotation services", typ: isms.AssetSupplier, owner: "lena.vogel@helix-ai.example", class: "internal", c: 4, i: 4, a: 2,
@@ -296,7 +298,10 @@ func seedPlatform(ctx context.Context, svc *app.Service, slug string) error {
 			}
 		}
 	}
-	return seedSoA(ctx, svc, as, member, now)
+	if err := seedSoA(ctx, svc, as, member, now); err != nil {
+		return err
+	}
+	return seedScans(ctx, svc, as[priya], now)
 }
 
 func seedRisk(ctx context.Context, svc *app.Service, as map[string]app.Access, ids map[string]string, member func(string) string,
