@@ -183,8 +183,10 @@ type FindingFilter struct {
 	CVE         string
 	Overdue     bool
 	ScanID      string
-	Cursor      string
-	Limit       int
+	// RiskID keeps the findings a risk was raised from.
+	RiskID string
+	Cursor string
+	Limit  int
 }
 
 func (r Reads) findingWhere(orgID string, f FindingFilter, now time.Time) (*where, error) {
@@ -212,6 +214,9 @@ func (r Reads) findingWhere(orgID string, f FindingFilter, now time.Time) (*wher
 	}
 	if f.Overdue {
 		w.add("f.status = 'open' AND f.due_date < $%d", now)
+	}
+	if f.RiskID != "" {
+		w.add("f.risk_id = $%d", f.RiskID)
 	}
 	if f.ScanID != "" {
 		w.add("(f.first_scan_id = $%d OR f.id IN (SELECT finding_id FROM finding_events WHERE scan_id = $%[1]d))", f.ScanID)

@@ -935,7 +935,9 @@ type riskPage struct {
 	Decisions []riskDecisionRow
 	History   []entryView
 	// Evidence shows the treatment done: items linked to the risk.
-	Evidence      []isms.Evidence
+	Evidence []isms.Evidence
+	// Findings are the scan findings the risk was raised from.
+	Findings      []store.Finding
 	InForce       app.MethodologyVersion
 	People        []isms.Member
 	CanEdit       bool
@@ -1052,6 +1054,11 @@ func (u *UI) showRisk(q *request, status int, v app.RiskView, state *riskPageSta
 				Impact: min(v.InherentImpact, len(doc.Current.Methodology.Impact))}
 		}
 	}
+	found, err := u.svc.ListFindings(q.r.Context(), q.access, store.FindingFilter{RiskID: v.ID, Limit: store.MaxLimit})
+	if err != nil {
+		return err
+	}
+	page.Findings = found.Findings
 	if page.Evidence, err = u.svc.ListEvidence(q.r.Context(), q.access, store.EvidenceFilter{Target: isms.TargetRisk, Ref: v.ID,
 		Limit: store.MaxLimit}); err != nil {
 		return err

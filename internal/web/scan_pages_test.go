@@ -219,6 +219,7 @@ func TestVulnerabilityPages(t *testing.T) {
 		}
 		body = b.getOK(fpath)
 		mustContain(t, "finding page after raising", body, `id="finding-risk">Raised as <a href="/o/helix-ai/risks/R-001">`)
+		mustContain(t, "the risk raised", b.getOK("/o/helix-ai/risks/R-001"), `id="risk-findings"`)
 		if resp, body := b.post(fpath+"/risk", "/o/helix-ai/findings"); resp.StatusCode != http.StatusConflict ||
 			!strings.Contains(body, "A risk was already raised from this finding.") {
 			t.Errorf("raising a second risk: %d", resp.StatusCode)
