@@ -3,63 +3,15 @@ package app_test
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/isms-dev/isms/internal/dbtest"
 	"github.com/isms-dev/isms/internal/isms"
+	"github.com/isms-dev/isms/internal/nessus/nessustest"
 	"github.com/isms-dev/isms/internal/store"
 )
-
-// scanItem is a ReportItem of a hand-made scan.
-type scanItem struct {
-	plugin, port, severity int
-	name                   string
-	exploit                bool
-	cve                    string
-}
-
-type scanHost struct {
-	name, ip, fqdn string
-	items          []scanItem
-	compliance     []string // results: PASSED, FAILED, WARNING
-}
-
-// nessusFile writes a small Nessus v2 file; end is when every host was
-// scanned.
-func nessusFile(name string, end time.Time, hosts ...scanHost) string {
-	var b strings.Builder
-	b.WriteString(`<?xml version="1.0" ?>` + "\n" + `<NessusClientData_v2 xmlns:cm="http://www.nessus.org/cm"><Policy><policyName>Weekly</policyName></Policy>`)
-	fmt.Fprintf(&b, `<Report name="%s">`, name)
-	stamp := end.UTC().Format("Mon Jan _2 15:04:05 2006")
-	for _, h := range hosts {
-		fmt.Fprintf(&b, `<ReportHost name="%s"><HostProperties><tag name="HOST_END">%s</tag><tag name="host-ip">%s</tag>`, h.name, stamp, h.ip)
-		if h.fqdn != "" {
-			fmt.Fprintf(&b, `<tag name="host-fqdn">%s</tag>`, h.fqdn)
-		}
-		b.WriteString(`<tag name="operating-system">Linux Kernel 6.1</tag><tag name="Credentialed_Scan">true</tag></HostProperties>`)
-		for _, it := range h.items {
-			fmt.Fprintf(&b, `<ReportItem port="%d" svc_name="www" protocol="tcp" severity="%d" pluginID="%d" pluginName="%s" pluginFamily="Web Servers">`,
-				it.port, it.severity, it.plugin, it.name)
-			fmt.Fprintf(&b, `<description>%s is vulnerable.</description><solution>Upgrade.</solution><synopsis>Outdated %s.</synopsis>`, it.name, it.name)
-			fmt.Fprintf(&b, `<plugin_modification_date>2026/10/01</plugin_modification_date><exploit_available>%t</exploit_available>`, it.exploit)
-			if it.cve != "" {
-				fmt.Fprintf(&b, `<cve>%s</cve>`, it.cve)
-			}
-			b.WriteString(`<plugin_output>Installed version : 1.0</plugin_output></ReportItem>`)
-		}
-		for i, r := range h.compliance {
-			fmt.Fprintf(&b, `<ReportItem port="0" svc_name="general" protocol="tcp" severity="1" pluginID="21157" pluginName="Unix Compliance Checks" pluginFamily="Policy Compliance">`+
-				`<cm:compliance-check-name>Check %d</cm:compliance-check-name><cm:compliance-result>%s</cm:compliance-result>`+
-				`<cm:compliance-actual-value>no</cm:compliance-actual-value><cm:compliance-policy-value>yes</cm:compliance-policy-value></ReportItem>`, i, r)
-		}
-		b.WriteString(`</ReportHost>`)
-	}
-	b.WriteString(`</Report></NessusClientData_v2>`)
-	return b.String()
-}
 
 func TestNessusImportTracksFindingsAcrossScans(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
@@ -71,13 +23,13 @@ func TestNessusImportTracksFindingsAcrossScans(t *testing.T) {
 			Attributes: map[string]string{"ip": "10.0.0.5"}})
 
 		day1 := e.clock.Add(-48 * time.Hour)
-		first := nessusFile("Weekly scan 1", day1,
-			scanHost{name: "10.0.0.5", ip: "10.0.0.5", items: []scanItem{
-				{plugin: 1001, port: 443, severity: 4, name: "OpenSSL", exploit: true, cve: "CVE-2026-0001"},
-				{plugin: 1002, port: 80, severity: 2, name: "Apache"},
-				{plugin: 19506, port: 0, severity: 0, name: "Scan info"},
-			}, compliance: []string{"PASSED", "FAILED"}},
-			scanHost{name: "build-1", ip: "10.0.0.9", fqdn: "build-1.acme.example", items: []scanItem{{plugin: 1003, port: 22, severity: 3, name: "OpenSSH"}}})
+		first := nessustest.File("Weekly scan 1", day1,
+			nessustest.Host{Name: "10.0.0.5", IP: "10.0.0.5", Items: []nessustest.Item{
+				{Plugin: 1001, Port: 443, Severity: 4, Name: "OpenSSL", Exploit: true, CVE: "CVE-2026-0001"},
+				{Plugin: 1002, Port: 80, Severity: 2, Name: "Apache"},
+				{Plugin: 19506, Port: 0, Severity: 0, Name: "Scan info"},
+			}, Compliance: []string{"PASSED", "FAILED"}},
+			nessustest.Host{Name: "build-1", IP: "10.0.0.9", FQDN: "build-1.acme.example", Items: []nessustest.Item{{Plugin: 1003, Port: 22, Severity: 3, Name: "OpenSSH"}}})
 		if _, err := e.svc.ImportNessus(ctx, viewer, "scan1.nessus", strings.NewReader(first)); !errors.Is(err, isms.ErrForbidden) {
 			t.Errorf("a viewer importing: err = %v, want forbidden", err)
 		}
@@ -129,10 +81,10 @@ func TestNessusImportTracksFindingsAcrossScans(t *testing.T) {
 
 		// The next scan no longer reports Apache on the GPU node: fixed.
 		day2 := e.clock.Add(-24 * time.Hour)
-		second := nessusFile("Weekly scan 2", day2,
-			scanHost{name: "10.0.0.5", ip: "10.0.0.5", items: []scanItem{
-				{plugin: 1001, port: 443, severity: 4, name: "OpenSSL", exploit: true, cve: "CVE-2026-0001"},
-				{plugin: 19506, port: 0, severity: 0, name: "Scan info"},
+		second := nessustest.File("Weekly scan 2", day2,
+			nessustest.Host{Name: "10.0.0.5", IP: "10.0.0.5", Items: []nessustest.Item{
+				{Plugin: 1001, Port: 443, Severity: 4, Name: "OpenSSL", Exploit: true, CVE: "CVE-2026-0001"},
+				{Plugin: 19506, Port: 0, Severity: 0, Name: "Scan info"},
 			}})
 		res, err = e.svc.ImportNessus(ctx, manager, "scan2.nessus", strings.NewReader(second))
 		if err != nil {
@@ -150,9 +102,9 @@ func TestNessusImportTracksFindingsAcrossScans(t *testing.T) {
 		}
 
 		// It comes back: reopened, with a new deadline.
-		third := nessusFile("Weekly scan 3", e.clock, scanHost{name: "10.0.0.5", ip: "10.0.0.5", items: []scanItem{
-			{plugin: 1001, port: 443, severity: 4, name: "OpenSSL", exploit: true, cve: "CVE-2026-0001"},
-			{plugin: 1002, port: 80, severity: 2, name: "Apache"},
+		third := nessustest.File("Weekly scan 3", e.clock, nessustest.Host{Name: "10.0.0.5", IP: "10.0.0.5", Items: []nessustest.Item{
+			{Plugin: 1001, Port: 443, Severity: 4, Name: "OpenSSL", Exploit: true, CVE: "CVE-2026-0001"},
+			{Plugin: 1002, Port: 80, Severity: 2, Name: "Apache"},
 		}})
 		res, err = e.svc.ImportNessus(ctx, manager, "scan3.nessus", strings.NewReader(third))
 		if err != nil {
@@ -203,7 +155,7 @@ func TestNessusImportIsAllOrNothing(t *testing.T) {
 		ctx := context.Background()
 		e := newEnv(t, db)
 		manager := e.member(t, "manager@acme.example", isms.RoleISMSManager)
-		good := nessusFile("Scan", e.clock, scanHost{name: "10.0.0.7", ip: "10.0.0.7", items: []scanItem{{plugin: 1, port: 1, severity: 3, name: "X"}}})
+		good := nessustest.File("Scan", e.clock, nessustest.Host{Name: "10.0.0.7", IP: "10.0.0.7", Items: []nessustest.Item{{Plugin: 1, Port: 1, Severity: 3, Name: "X"}}})
 		for _, tt := range []struct {
 			name, body, want string
 		}{

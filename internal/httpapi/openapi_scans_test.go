@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/isms-dev/isms/internal/nessus/nessustest"
 )
 
 // exerciseScans calls the scan, finding and deadline routes with success
@@ -25,7 +27,7 @@ func exerciseScans(t *testing.T, f *fixture) {
 	var sc scanCreatedJSON
 	f.ok(t, scanRequest(admin, "weekly.nessus", file), 201, &sc)
 	expect(request{method: "POST", path: "/orgs/acme/scans", token: admin, contentType: "application/octet-stream",
-		body: nessusFile("Octets", time.Now(), scanHost{name: "10.0.0.7", ip: "10.0.0.7"})}, 201)
+		body: nessustest.File("Octets", time.Now(), nessustest.Host{Name: "10.0.0.7", IP: "10.0.0.7"})}, 201)
 	expect(scanRequest(owner, "again.nessus", file), 409)
 	expect(scanRequest(admin, "broken.nessus", file[:len(file)-40]), 422)
 	expect(scanRequest(admin, "a%01b", file), 422)

@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -11,68 +10,21 @@ import (
 	"github.com/isms-dev/isms/internal/app"
 	"github.com/isms-dev/isms/internal/dbtest"
 	"github.com/isms-dev/isms/internal/isms"
+	"github.com/isms-dev/isms/internal/nessus/nessustest"
 	"github.com/isms-dev/isms/internal/store"
 )
-
-// scanItem is a ReportItem of a hand-made scan.
-type scanItem struct {
-	plugin, port, severity int
-	name                   string
-	exploit                bool
-	cve                    string
-}
-
-type scanHost struct {
-	name, ip, fqdn string
-	items          []scanItem
-	compliance     []string // results: PASSED, FAILED, WARNING
-}
-
-// nessusFile writes a small Nessus v2 file, as the app's tests do; end is
-// when every host was scanned.
-func nessusFile(name string, end time.Time, hosts ...scanHost) string {
-	var b strings.Builder
-	b.WriteString(`<?xml version="1.0" ?>` + "\n" + `<NessusClientData_v2 xmlns:cm="http://www.nessus.org/cm"><Policy><policyName>Weekly</policyName></Policy>`)
-	fmt.Fprintf(&b, `<Report name="%s">`, name)
-	stamp := end.UTC().Format("Mon Jan _2 15:04:05 2006")
-	for _, h := range hosts {
-		fmt.Fprintf(&b, `<ReportHost name="%s"><HostProperties><tag name="HOST_END">%s</tag><tag name="host-ip">%s</tag>`, h.name, stamp, h.ip)
-		if h.fqdn != "" {
-			fmt.Fprintf(&b, `<tag name="host-fqdn">%s</tag>`, h.fqdn)
-		}
-		b.WriteString(`<tag name="operating-system">Linux Kernel 6.1</tag><tag name="Credentialed_Scan">true</tag></HostProperties>`)
-		for _, it := range h.items {
-			fmt.Fprintf(&b, `<ReportItem port="%d" svc_name="www" protocol="tcp" severity="%d" pluginID="%d" pluginName="%s" pluginFamily="Web Servers">`,
-				it.port, it.severity, it.plugin, it.name)
-			fmt.Fprintf(&b, `<description>%s is vulnerable.</description><solution>Upgrade.</solution><synopsis>Outdated %s.</synopsis>`, it.name, it.name)
-			fmt.Fprintf(&b, `<plugin_modification_date>2026/10/01</plugin_modification_date><exploit_available>%t</exploit_available>`, it.exploit)
-			fmt.Fprintf(&b, `<cvss3_base_score>9.8</cvss3_base_score><cwe>79</cwe><see_also>https://vendor.example/%d</see_also>`, it.plugin)
-			if it.cve != "" {
-				fmt.Fprintf(&b, `<cve>%s</cve>`, it.cve)
-			}
-			b.WriteString(`<plugin_output>Installed version : 1.0</plugin_output></ReportItem>`)
-		}
-		for i, r := range h.compliance {
-			fmt.Fprintf(&b, `<ReportItem port="0" svc_name="general" protocol="tcp" severity="1" pluginID="21157" pluginName="Unix Compliance Checks" pluginFamily="Policy Compliance">`+
-				`<cm:compliance-check-name>Check %d</cm:compliance-check-name><cm:compliance-result>%s</cm:compliance-result>`+
-				`<cm:compliance-actual-value>no</cm:compliance-actual-value><cm:compliance-policy-value>yes</cm:compliance-policy-value></ReportItem>`, i, r)
-		}
-		b.WriteString(`</ReportHost>`)
-	}
-	b.WriteString(`</Report></NessusClientData_v2>`)
-	return b.String()
-}
 
 // gpuScan scans the GPU node (matched by its IP address) and a build host
 // no asset names, 30 days ago: the critical and high findings are overdue
 // under the default deadlines.
 func gpuScan(name string) string {
-	return nessusFile(name, time.Now().AddDate(0, 0, -30),
-		scanHost{name: "10.0.0.5", ip: "10.0.0.5", items: []scanItem{
-			{plugin: 1001, port: 443, severity: 4, name: "OpenSSL", exploit: true, cve: "CVE-2026-0001"},
-			{plugin: 1002, port: 80, severity: 2, name: "Apache"},
-		}, compliance: []string{"PASSED", "FAILED"}},
-		scanHost{name: "build-1", ip: "10.0.0.9", fqdn: "build-1.acme.example", items: []scanItem{{plugin: 1003, port: 22, severity: 3, name: "OpenSSH"}}})
+	return nessustest.File(name, time.Now().AddDate(0, 0, -30),
+		nessustest.Host{Name: "10.0.0.5", IP: "10.0.0.5", Items: []nessustest.Item{
+			{Plugin: 1001, Port: 443, Severity: 4, Name: "OpenSSL", Exploit: true, CVE: "CVE-2026-0001",
+				SeeAlso: "https://vendor.example/1001"},
+			{Plugin: 1002, Port: 80, Severity: 2, Name: "Apache"},
+		}, Compliance: []string{"PASSED", "FAILED"}},
+		nessustest.Host{Name: "build-1", IP: "10.0.0.9", FQDN: "build-1.acme.example", Items: []nessustest.Item{{Plugin: 1003, Port: 22, Severity: 3, Name: "OpenSSH"}}})
 }
 
 // gpuAsset adds the GPU node the scans match by its IP address, owned by

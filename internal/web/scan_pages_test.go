@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -15,66 +14,25 @@ import (
 	"github.com/isms-dev/isms/internal/dbtest"
 	"github.com/isms-dev/isms/internal/evidence"
 	"github.com/isms-dev/isms/internal/isms"
+	"github.com/isms-dev/isms/internal/nessus/nessustest"
 	"github.com/isms-dev/isms/internal/store"
 )
 
-// nessusItem is a ReportItem of a hand-made scan.
-type nessusItem struct {
-	plugin, port, severity int
-	name                   string
-	exploit                bool
-	cve                    string
-}
-
-type nessusHost struct {
-	name, ip, fqdn string
-	items          []nessusItem
-	compliance     []string // results: PASSED, FAILED, WARNING
-}
-
-// nessusFile writes a small Nessus v2 file, as the app's tests do; end is
-// when every host was scanned.
-func nessusFile(name string, end time.Time, hosts ...nessusHost) []byte {
-	var b strings.Builder
-	b.WriteString(`<?xml version="1.0" ?>` + "\n" + `<NessusClientData_v2 xmlns:cm="http://www.nessus.org/cm"><Policy><policyName>Weekly</policyName></Policy>`)
-	fmt.Fprintf(&b, `<Report name="%s">`, name)
-	stamp := end.UTC().Format("Mon Jan _2 15:04:05 2006")
-	for _, h := range hosts {
-		fmt.Fprintf(&b, `<ReportHost name="%s"><HostProperties><tag name="HOST_END">%s</tag><tag name="host-ip">%s</tag>`, h.name, stamp, h.ip)
-		if h.fqdn != "" {
-			fmt.Fprintf(&b, `<tag name="host-fqdn">%s</tag>`, h.fqdn)
-		}
-		b.WriteString(`<tag name="operating-system">Linux Kernel 6.1</tag><tag name="Credentialed_Scan">true</tag></HostProperties>`)
-		for _, it := range h.items {
-			fmt.Fprintf(&b, `<ReportItem port="%d" svc_name="www" protocol="tcp" severity="%d" pluginID="%d" pluginName="%s" pluginFamily="Web Servers">`,
-				it.port, it.severity, it.plugin, it.name)
-			fmt.Fprintf(&b, `<description>%s is vulnerable.</description><solution>Upgrade %s.</solution><synopsis>Outdated %s.</synopsis>`, it.name, it.name, it.name)
-			fmt.Fprintf(&b, `<plugin_modification_date>2026/10/01</plugin_modification_date><exploit_available>%t</exploit_available>`, it.exploit)
-			if it.cve != "" {
-				fmt.Fprintf(&b, `<cve>%s</cve>`, it.cve)
-			}
-			b.WriteString(`<see_also>https://vendor.example/advisory</see_also><plugin_output>Installed version : 1.0 &lt;b&gt;</plugin_output></ReportItem>`)
-		}
-		for i, r := range h.compliance {
-			fmt.Fprintf(&b, `<ReportItem port="0" svc_name="general" protocol="tcp" severity="1" pluginID="21157" pluginName="Unix Compliance Checks" pluginFamily="Policy Compliance">`+
-				`<cm:compliance-check-name>Check %d</cm:compliance-check-name><cm:compliance-result>%s</cm:compliance-result>`+
-				`<cm:compliance-actual-value>no</cm:compliance-actual-value><cm:compliance-policy-value>yes</cm:compliance-policy-value></ReportItem>`, i, r)
-		}
-		b.WriteString(`</ReportHost>`)
-	}
-	b.WriteString(`</Report></NessusClientData_v2>`)
-	return []byte(b.String())
+// nessusFile is a hand-made scan as an upload sends it.
+func nessusFile(name string, end time.Time, hosts ...nessustest.Host) []byte {
+	return []byte(nessustest.File(name, end, hosts...))
 }
 
 // gpuScan is a scan of the GPU node (matched by its IP address) and of a
 // build host no asset names, scanned at end.
 func gpuScan(name string, end time.Time) []byte {
 	return nessusFile(name, end,
-		nessusHost{name: "10.0.0.5", ip: "10.0.0.5", items: []nessusItem{
-			{plugin: 1001, port: 443, severity: 4, name: "OpenSSL", exploit: true, cve: "CVE-2026-0001"},
-			{plugin: 1002, port: 80, severity: 2, name: "Apache"},
-		}, compliance: []string{"PASSED", "FAILED"}},
-		nessusHost{name: "build-1", ip: "10.0.0.9", fqdn: "build-1.helix.example", items: []nessusItem{{plugin: 1003, port: 22, severity: 3, name: "OpenSSH"}}})
+		nessustest.Host{Name: "10.0.0.5", IP: "10.0.0.5", Items: []nessustest.Item{
+			{Plugin: 1001, Port: 443, Severity: 4, Name: "OpenSSL", Exploit: true, CVE: "CVE-2026-0001",
+				SeeAlso: "https://vendor.example/advisory", Output: "Installed version : 1.0 <b>"},
+			{Plugin: 1002, Port: 80, Severity: 2, Name: "Apache"},
+		}, Compliance: []string{"PASSED", "FAILED"}},
+		nessustest.Host{Name: "build-1", IP: "10.0.0.9", FQDN: "build-1.helix.example", Items: []nessustest.Item{{Plugin: 1003, Port: 22, Severity: 3, Name: "OpenSSH"}}})
 }
 
 var findingCount = regexp.MustCompile(`<h2 id="finding-count">(\d+) finding`)
@@ -310,8 +268,9 @@ func TestVulnerabilityPages(t *testing.T) {
 		}
 
 		// The next scan no longer reports Apache: fixed, compared with the first.
-		second = nessusFile("Weekly scan 2", time.Now(), nessusHost{name: "10.0.0.5", ip: "10.0.0.5", items: []nessusItem{
-			{plugin: 1001, port: 443, severity: 4, name: "OpenSSL", exploit: true, cve: "CVE-2026-0001"}}})
+		second = nessusFile("Weekly scan 2", time.Now(), nessustest.Host{Name: "10.0.0.5", IP: "10.0.0.5", Items: []nessustest.Item{
+			{Plugin: 1001, Port: 443, Severity: 4, Name: "OpenSSL", Exploit: true, CVE: "CVE-2026-0001",
+				SeeAlso: "https://vendor.example/advisory", Output: "Installed version : 1.0 <b>"}}})
 		resp, _ = b.uploadFile("/o/helix-ai/scans", "/o/helix-ai/scans", "weekly-2.nessus", second)
 		if resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("second import: %d", resp.StatusCode)
