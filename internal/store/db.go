@@ -277,7 +277,12 @@ func (db *DB) inTx(ctx context.Context, actor string, fn func(*Tx) error) (err e
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
-	conn := &txConn{Tx: sqlTx, stmts: map[string]*sql.Stmt{}}
+	conn := &txConn{Tx: sqlTx}
+	if db.dialect == SQLite {
+		// pgx keeps prepared statements per connection already; preparing
+		// again per transaction would cost PostgreSQL a round trip each.
+		conn.stmts = map[string]*sql.Stmt{}
+	}
 	tx := &Tx{Reads: Reads{conn, db.dialect}, tx: conn, db: db, now: db.now(), actor: actor}
 	defer func() {
 		if p := recover(); p != nil {
@@ -298,9 +303,10 @@ func (db *DB) inTx(ctx context.Context, actor string, fn func(*Tx) error) (err e
 }
 
 // txConn runs a write transaction's statements, preparing each distinct
-// one once: an import runs the same few statements, and the ledger's,
-// thousands of times in one transaction, and parsing them again each time
-// was a tenth of its cost. The statements close with the transaction.
+// one once on SQLite: an import runs the same few statements, and the
+// ledger's, thousands of times in one transaction, and parsing them again
+// each time was a tenth of its cost. The statements close with the
+// transaction. Without stmts it passes every statement straight through.
 type txConn struct {
 	*sql.Tx
 	stmts map[string]*sql.Stmt
@@ -314,7 +320,7 @@ func (c *txConn) prepared(ctx context.Context, query string) (*sql.Stmt, error) 
 	if s, ok := c.stmts[query]; ok {
 		return s, nil
 	}
-	if len(c.stmts) >= maxTxStatements {
+	if c.stmts == nil || len(c.stmts) >= maxTxStatements {
 		return nil, nil
 	}
 	s, err := c.Tx.PrepareContext(ctx, query)
