@@ -414,9 +414,9 @@ func memberIDByEmail(cmd *cobra.Command, svc *app.Service, acc app.Access, email
 	if email == "" {
 		return "", nil
 	}
-	members, err := svc.DB().AllMembers(cmd.Context(), acc.Org.ID)
+	members, _, err := svc.ListMembers(cmd.Context(), acc, isms.MemberFilter{Query: email, Limit: 200})
 	if err != nil {
-		return "", err
+		return "", describe(err)
 	}
 	for _, m := range members {
 		if strings.EqualFold(m.Email, email) {

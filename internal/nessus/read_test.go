@@ -604,7 +604,7 @@ func splitHosts(tb testing.TB, data []byte) (head, host, tail []byte) {
 // stay at what one host and the buffers take, whatever the file's size.
 func TestStreamingMemory(t *testing.T) {
 	if testing.Short() {
-		t.Skip("reads 200 MB")
+		t.Skip("-short: streams 200 MB to measure the heap; go test without -short (as CI does) runs it")
 	}
 	g := newGenerator(t, 200<<20/len(newGenerator(t, 0).host))
 	var ms runtime.MemStats

@@ -109,7 +109,7 @@ const soaEvidence = 5000
 // under a second each.
 func TestSoAExportUnderASecond(t *testing.T) {
 	if testing.Short() {
-		t.Skip("timing test")
+		t.Skip("-short: a timing test of two full exports; go test without -short (as CI does) runs it")
 	}
 	d := soaLargeDoc(t, soaEvidence)
 	for _, tt := range []struct {

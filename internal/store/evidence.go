@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -210,22 +211,9 @@ func (r Reads) EvidenceLinks(ctx context.Context, orgID, evidenceID string) ([]i
 		out = append(out, l)
 	}
 	slices.SortFunc(out, func(a, b isms.EvidenceLinkTo) int {
-		if a.Target != b.Target {
-			return cmpString(string(a.Target), string(b.Target))
-		}
-		return cmpString(a.Ref, b.Ref)
+		return cmp.Or(cmp.Compare(a.Target, b.Target), cmp.Compare(a.Ref, b.Ref))
 	})
 	return out, nil
-}
-
-func cmpString(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // StoredFile is an evidence item's file, as verification needs it.

@@ -141,8 +141,10 @@ const findingColumns = `f.id, f.org_id, f.asset_id, a.name, a.type, a.lifecycle,
 	p.plugin_id, p.name, p.family, p.synopsis, p.description, p.solution, p.risk_factor, p.cvss2_base, p.cvss2_vector, p.cvss3_base,
 	p.cvss3_vector, p.vpr, p.cves, p.cwes, p.refs, p.exploit_available, p.published, p.modified, p.patch_published`
 
-const findingFrom = ` FROM findings f JOIN assets a ON a.id = f.asset_id JOIN vuln_plugins p ON p.plugin_id = f.plugin_id
-	JOIN finding_outputs o ON o.hash = f.output_hash`
+// findingJoins are what a filter may name; counting needs no more.
+const findingJoins = ` FROM findings f JOIN assets a ON a.id = f.asset_id JOIN vuln_plugins p ON p.plugin_id = f.plugin_id`
+
+const findingFrom = findingJoins + ` JOIN finding_outputs o ON o.hash = f.output_hash`
 
 func scanFinding(row interface{ Scan(...any) error }) (Finding, error) {
 	var (
@@ -272,7 +274,7 @@ func (r Reads) CountFindings(ctx context.Context, orgID string, f FindingFilter,
 		return 0, err
 	}
 	var n int
-	err = r.q.QueryRowContext(ctx, `SELECT COUNT(*)`+findingFrom+` WHERE `+w.sql(), w.args...).Scan(&n)
+	err = r.q.QueryRowContext(ctx, `SELECT COUNT(*)`+findingJoins+` WHERE `+w.sql(), w.args...).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("count findings: %w", err)
 	}

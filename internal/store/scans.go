@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"math/bits"
 	"strings"
 	"time"
 
@@ -92,7 +93,6 @@ type ScanWriter struct {
 	// assets are those whose findings this scan reported on, so that
 	// their findings it did not report can be marked fixed at the end.
 	assets map[string]bool
-	stmts  map[string]*sql.Stmt
 	// known holds each asset's findings once read; created the assets
 	// this import made, which have none to read.
 	known   map[string]map[findingKey]*knownFinding
@@ -115,47 +115,30 @@ func (tx *Tx) StartScan(ctx context.Context, s Scan, sla isms.SLA) (*ScanWriter,
 	if err != nil {
 		return nil, fmt.Errorf("record scan: %w", err)
 	}
-	return &ScanWriter{tx: tx, scan: s, sla: sla, plugins: map[int]bool{}, assets: map[string]bool{}, stmts: map[string]*sql.Stmt{},
+	return &ScanWriter{tx: tx, scan: s, sla: sla, plugins: map[int]bool{}, assets: map[string]bool{},
 		known: map[string]map[findingKey]*knownFinding{}, created: map[string]bool{}, outputs: map[string]bool{}}, nil
 }
 
 // ScanID is the id of the scan being written.
 func (w *ScanWriter) ScanID() string { return w.scan.ID }
 
-func (w *ScanWriter) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
-	if s, ok := w.stmts[query]; ok {
-		return s, nil
-	}
-	s, err := w.tx.tx.PrepareContext(ctx, query)
-	if err != nil {
-		return nil, fmt.Errorf("prepare: %w", err)
-	}
-	w.stmts[query] = s
-	return s, nil
-}
-
+// exec runs a statement of the import. The transaction prepares each
+// distinct statement once (txConn on SQLite, pgx's cache on PostgreSQL).
 func (w *ScanWriter) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	s, err := w.stmt(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	return s.ExecContext(ctx, args...)
+	return w.tx.tx.ExecContext(ctx, query, args...)
 }
 
 // MatchAsset finds the asset a host is, trying each identity kind in the
 // order given (fqdn, ip, netbios, mac); it returns the asset and the kind
 // that matched, or "" when none did.
 func (w *ScanWriter) MatchAsset(ctx context.Context, identities [][2]string) (string, string, error) {
-	s, err := w.stmt(ctx, `SELECT asset_id FROM asset_identities WHERE org_id = $1 AND kind = $2 AND value = $3 ORDER BY asset_id LIMIT 1`)
-	if err != nil {
-		return "", "", err
-	}
 	for _, id := range identities {
 		if id[1] == "" {
 			continue
 		}
 		var assetID string
-		err := s.QueryRowContext(ctx, w.scan.OrgID, id[0], strings.ToLower(id[1])).Scan(&assetID)
+		err := w.tx.tx.QueryRowContext(ctx, `SELECT asset_id FROM asset_identities WHERE org_id = $1 AND kind = $2 AND value = $3
+			ORDER BY asset_id LIMIT 1`, w.scan.OrgID, id[0], strings.ToLower(id[1])).Scan(&assetID)
 		if err == sql.ErrNoRows {
 			continue
 		}
@@ -369,10 +352,16 @@ func (w *ScanWriter) flush(ctx context.Context) error {
 	return nil
 }
 
-// insertRows inserts rows of cols values each, batchRows at a time.
+// insertRows inserts rows of cols values each, batchRows at a time and the
+// rest in batches of powers of two, so that however many rows a host has,
+// a table's inserts take at most nine statement shapes, which the
+// transaction prepares once.
 func (w *ScanWriter) insertRows(ctx context.Context, head string, cols int, vals []any) error {
 	for len(vals) > 0 {
 		n := min(len(vals)/cols, batchRows)
+		if n < batchRows {
+			n = 1 << (bits.Len(uint(n)) - 1)
+		}
 		if _, err := w.exec(ctx, head+valuesList(w.tx.dialect, n, cols), vals[:n*cols]...); err != nil {
 			return err
 		}
@@ -438,11 +427,6 @@ func (w *ScanWriter) EndHost(ctx context.Context, assetID string) error {
 // Finish marks fixed the open findings of every scanned asset that this
 // scan did not report, writes the counts and ledgers the scan.
 func (w *ScanWriter) Finish(ctx context.Context) (Scan, error) {
-	defer func() {
-		for _, s := range w.stmts {
-			s.Close()
-		}
-	}()
 	if err := w.flush(ctx); err != nil {
 		return w.scan, err
 	}
