@@ -460,9 +460,13 @@ type MyWork struct {
 	Tasks    []isms.ControlTask
 	// TaskControls names the control reference of each task's control.
 	TaskControls map[string]string
+	// Actions are the unfinished corrective actions the member owns, and
+	// ActionRecords the nonconformities they belong to, by id.
+	Actions       []isms.CorrectiveAction
+	ActionRecords map[string]isms.Nonconformity
 }
 
-// Work returns the member's open requests and tasks.
+// Work returns the member's open requests, tasks and corrective actions.
 func (s *Service) Work(ctx context.Context, a Access) (MyWork, error) {
 	var w MyWork
 	if err := a.require(isms.PermRead); err != nil || a.Member.ID == "" {
@@ -484,6 +488,20 @@ func (s *Service) Work(ctx context.Context, a Access) (MyWork, error) {
 		for _, c := range controls {
 			w.TaskControls[c.ID] = c.Control
 		}
+	}
+	if w.Actions, err = s.db.OpenCorrectiveActionsOf(ctx, a.Org.ID, a.Member.ID); err != nil {
+		return w, err
+	}
+	w.ActionRecords = map[string]isms.Nonconformity{}
+	for _, c := range w.Actions {
+		if _, ok := w.ActionRecords[c.NonconformityID]; ok {
+			continue
+		}
+		n, err := s.db.Nonconformity(ctx, a.Org.ID, c.NonconformityID)
+		if err != nil {
+			return w, err
+		}
+		w.ActionRecords[n.ID] = n
 	}
 	return w, nil
 }

@@ -39,31 +39,33 @@ type ledgerTable struct {
 
 // Record types, as they appear in the ledger.
 const (
-	RecordOrganization    = "organization"
-	RecordUser            = "user"
-	RecordMember          = "member"
-	RecordAPIToken        = "api_token"
-	RecordFrameworkImport = "framework_import"
-	RecordOrgFramework    = "org_framework"
-	RecordOrgSettings     = "org_settings"
-	RecordAsset           = "asset"
-	RecordAssetRelation   = "asset_relation"
-	RecordContext         = "isms_context"
-	RecordMethodology     = "risk_methodology"
-	RecordRisk            = "risk"
-	RecordRiskAsset       = "risk_asset"
-	RecordRiskControl     = "risk_control"
-	RecordRiskAction      = "risk_action"
-	RecordRiskDecision    = "risk_decision"
-	RecordControl         = "control"
-	RecordControlReason   = "control_reason"
-	RecordControlTask     = "control_task"
-	RecordEvidence        = "evidence"
-	RecordEvidenceLink    = "evidence_link"
-	RecordEvidenceRequest = "evidence_request"
-	RecordSoAVersion      = "soa_version"
-	RecordScan            = "scan"
-	RecordVulnSLA         = "vulnerability_sla"
+	RecordOrganization     = "organization"
+	RecordUser             = "user"
+	RecordMember           = "member"
+	RecordAPIToken         = "api_token"
+	RecordFrameworkImport  = "framework_import"
+	RecordOrgFramework     = "org_framework"
+	RecordOrgSettings      = "org_settings"
+	RecordAsset            = "asset"
+	RecordAssetRelation    = "asset_relation"
+	RecordContext          = "isms_context"
+	RecordMethodology      = "risk_methodology"
+	RecordRisk             = "risk"
+	RecordRiskAsset        = "risk_asset"
+	RecordRiskControl      = "risk_control"
+	RecordRiskAction       = "risk_action"
+	RecordRiskDecision     = "risk_decision"
+	RecordControl          = "control"
+	RecordControlReason    = "control_reason"
+	RecordControlTask      = "control_task"
+	RecordEvidence         = "evidence"
+	RecordEvidenceLink     = "evidence_link"
+	RecordEvidenceRequest  = "evidence_request"
+	RecordSoAVersion       = "soa_version"
+	RecordScan             = "scan"
+	RecordVulnSLA          = "vulnerability_sla"
+	RecordNonconformity    = "nonconformity"
+	RecordCorrectiveAction = "corrective_action"
 )
 
 // orgTable describes a table of organisation records keyed by id, the
@@ -136,6 +138,8 @@ var ledgerTables = []ledgerTable{
 	},
 	orgTable(RecordScan, "scans"),
 	orgTable(RecordVulnSLA, "vulnerability_slas"),
+	orgTable(RecordNonconformity, "nonconformities"),
+	orgTable(RecordCorrectiveAction, "corrective_actions"),
 }
 
 func tableFor(recordType string) ledgerTable {
