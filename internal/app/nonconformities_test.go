@@ -13,7 +13,6 @@ import (
 	"github.com/isms-dev/isms/internal/store"
 )
 
-
 // TestNonconformityCycle walks a nonconformity from being reported to being
 // closed (10.2): correction, cause, actions, a failed verification, a new
 // action and a verification by someone independent, with the refusals on
