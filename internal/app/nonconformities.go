@@ -56,6 +56,9 @@ func (s *Service) RaiseNonconformity(ctx context.Context, a Access, in NCInput) 
 	if n.Source == "" {
 		n.Source = isms.SourceOther
 	}
+	if in.OwnerID != nil && strings.TrimSpace(*in.OwnerID) == "" {
+		in.OwnerID = nil
+	}
 	if a.Role == isms.RoleContributor && in.OwnerID != nil && *in.OwnerID != a.Member.ID {
 		return n, fmt.Errorf("a contributor raises records they own; an ISMS manager assigns them: %w", isms.ErrForbidden)
 	}

@@ -373,6 +373,9 @@ type FindingDetail struct {
 	// Highlight marks what needs attention first: an exploitable critical
 	// on an AI asset in production.
 	Highlight bool
+	// Nonconformity records the missed deadline, when one was raised: the
+	// open one, or else the latest.
+	Nonconformity *isms.Nonconformity
 }
 
 // Finding returns a finding with its history.
@@ -385,8 +388,16 @@ func (s *Service) Finding(ctx context.Context, a Access, id string) (FindingDeta
 		return FindingDetail{}, err
 	}
 	d := FindingDetail{Finding: f, Highlight: Highlighted(f)}
-	d.Events, err = s.db.FindingEvents(ctx, a.Org.ID, id)
-	return d, err
+	if d.Events, err = s.db.FindingEvents(ctx, a.Org.ID, id); err != nil {
+		return d, err
+	}
+	switch n, err := s.db.OpenNonconformityOfFinding(ctx, a.Org.ID, id); {
+	case err == nil:
+		d.Nonconformity = &n
+	case !errors.Is(err, isms.ErrNotFound):
+		return d, err
+	}
+	return d, nil
 }
 
 // Highlighted reports whether a finding is an exploitable critical on a

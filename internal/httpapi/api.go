@@ -138,6 +138,16 @@ func (a *API) Register(r *router.Router) {
 	r.Handle("GET", Prefix+"/orgs/{org}/findings/{id}", a.inOrg(a.getFinding))
 	r.Handle("POST", Prefix+"/orgs/{org}/findings/{id}/risk", a.inOrg(a.raiseFindingRisk))
 	r.Handle("GET", Prefix+"/orgs/{org}/vulnerability-metrics", a.inOrg(a.vulnMetrics))
+	r.Handle("POST", Prefix+"/orgs/{org}/findings/{id}/nonconformity", a.inOrg(a.raiseFindingNonconformity))
+
+	r.Handle("GET", Prefix+"/orgs/{org}/nonconformities", a.inOrg(a.listNonconformities))
+	r.Handle("POST", Prefix+"/orgs/{org}/nonconformities", a.inOrg(a.raiseNonconformity))
+	r.Handle("GET", Prefix+"/orgs/{org}/nonconformities/{id}", a.inOrg(a.getNonconformity))
+	r.Handle("PATCH", Prefix+"/orgs/{org}/nonconformities/{id}", a.inOrg(a.patchNonconformity))
+	r.Handle("POST", Prefix+"/orgs/{org}/nonconformities/{id}/actions", a.inOrg(a.saveCorrectiveAction))
+	r.Handle("PATCH", Prefix+"/orgs/{org}/nonconformities/{id}/actions/{action}", a.inOrg(a.saveCorrectiveAction))
+	r.Handle("POST", Prefix+"/orgs/{org}/nonconformities/{id}/verification", a.inOrg(a.verifyNonconformity))
+	r.Handle("GET", Prefix+"/orgs/{org}/nonconformity-metrics", a.inOrg(a.nonconformityMetrics))
 	r.Handle("GET", Prefix+"/orgs/{org}/vulnerability-sla", a.inOrg(a.getVulnSLA))
 	r.Handle("PUT", Prefix+"/orgs/{org}/vulnerability-sla", a.inOrg(a.putVulnSLA))
 }

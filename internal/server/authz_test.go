@@ -57,9 +57,11 @@ type call struct {
 }
 
 var (
-	allRoles  = isms.Roles
-	managers  = []isms.Role{isms.RoleOwner, isms.RoleAdmin}
-	writers   = []isms.Role{isms.RoleOwner, isms.RoleAdmin, isms.RoleISMSManager}
+	allRoles = isms.Roles
+	managers = []isms.Role{isms.RoleOwner, isms.RoleAdmin}
+	writers  = []isms.Role{isms.RoleOwner, isms.RoleAdmin, isms.RoleISMSManager}
+	// raisers may report a nonconformity.
+	raisers   = []isms.Role{isms.RoleOwner, isms.RoleAdmin, isms.RoleISMSManager, isms.RoleContributor}
 	orgRoutes = func(roles []isms.Role, deny, ok int, build func(f *fixture, c *principal) call) rule {
 		return rule{roles: roles, orgScoped: true, deny: deny, ok: ok, build: build}
 	}
@@ -576,6 +578,64 @@ var policy = map[string]rule{
 	"POST /o/{org}/findings/{id}/risk": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
 		_, finding := f.scanFinding()
 		return formCall("/o/acme/findings/" + finding + "/risk")
+	}),
+
+	// The nonconformity register: anyone who works here may raise a
+	// record; changing, planning and verifying others' records is for
+	// those who may change ISMS records.
+	"GET /api/v1/orgs/{org}/nonconformities": orgRoutes(allRoles, 0, 200, get("/api/v1/orgs/acme/nonconformities")),
+	"POST /api/v1/orgs/{org}/nonconformities": orgRoutes(raisers, 403, 201, jsonCall("POST", "/api/v1/orgs/acme/nonconformities",
+		`{"grade": "minor", "title": "Badge left at reception", "description": "Seen on Monday."}`)),
+	"GET /api/v1/orgs/{org}/nonconformities/{id}": orgRoutes(allRoles, 0, 200, func(f *fixture, _ *principal) call {
+		n, _ := f.nonconformity(false)
+		return call{method: "GET", path: "/api/v1/orgs/acme/nonconformities/" + n.Ref()}
+	}),
+	"PATCH /api/v1/orgs/{org}/nonconformities/{id}": orgRoutes(writers, 403, 200, func(f *fixture, c *principal) call {
+		n, _ := f.nonconformity(false)
+		return jsonCall("PATCH", "/api/v1/orgs/acme/nonconformities/"+n.ID, `{"grade": "major"}`)(f, c)
+	}),
+	"POST /api/v1/orgs/{org}/nonconformities/{id}/actions": orgRoutes(writers, 403, 201, func(f *fixture, c *principal) call {
+		n, _ := f.nonconformity(false)
+		return jsonCall("POST", "/api/v1/orgs/acme/nonconformities/"+n.ID+"/actions",
+			`{"title": "Train reception", "owner_id": "`+n.OwnerID+`", "due_date": "2027-01-31"}`)(f, c)
+	}),
+	"PATCH /api/v1/orgs/{org}/nonconformities/{id}/actions/{action}": orgRoutes(writers, 403, 200, func(f *fixture, c *principal) call {
+		n, act := f.nonconformity(false)
+		return jsonCall("PATCH", "/api/v1/orgs/acme/nonconformities/"+n.ID+"/actions/"+act.ID, `{"done": true, "outcome": "Done."}`)(f, c)
+	}),
+	"POST /api/v1/orgs/{org}/nonconformities/{id}/verification": orgRoutes(writers, 403, 200, func(f *fixture, c *principal) call {
+		n, _ := f.nonconformity(true)
+		return jsonCall("POST", "/api/v1/orgs/acme/nonconformities/"+n.ID+"/verification", `{"effective": true, "note": "Checked."}`)(f, c)
+	}),
+	"GET /api/v1/orgs/{org}/nonconformity-metrics": orgRoutes(allRoles, 0, 200, get("/api/v1/orgs/acme/nonconformity-metrics")),
+	"POST /api/v1/orgs/{org}/findings/{id}/nonconformity": orgRoutes(writers, 403, 201, func(f *fixture, _ *principal) call {
+		return call{method: "POST", path: "/api/v1/orgs/acme/findings/" + f.lateFinding() + "/nonconformity"}
+	}),
+	"GET /o/{org}/nonconformities":     orgRoutes(allRoles, 0, 200, get("/o/acme/nonconformities")),
+	"GET /o/{org}/nonconformities/new": orgRoutes(raisers, 403, 200, get("/o/acme/nonconformities/new")),
+	"POST /o/{org}/nonconformities": orgRoutes(raisers, 403, 303, func(f *fixture, _ *principal) call {
+		return formCall("/o/acme/nonconformities", "kind", "nonconformity", "grade", "minor", "source", "other", "title", "Door propped open",
+			"description", "Seen on Friday.")
+	}),
+	"GET /o/{org}/nonconformities/{id}": orgRoutes(allRoles, 0, 200, func(f *fixture, _ *principal) call {
+		n, _ := f.nonconformity(false)
+		return call{method: "GET", path: "/o/acme/nonconformities/" + n.Ref()}
+	}),
+	"POST /o/{org}/nonconformities/{id}": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		n, _ := f.nonconformity(false)
+		return formCall("/o/acme/nonconformities/"+n.Ref(), "title", n.Title, "grade", "major", "description", n.Description,
+			"owner_id", n.OwnerID, "correction", "Closed the door.", "root_cause", "Broken closer.")
+	}),
+	"POST /o/{org}/nonconformities/{id}/actions": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		n, _ := f.nonconformity(false)
+		return formCall("/o/acme/nonconformities/"+n.Ref()+"/actions", "title", "Fix the closer", "owner_id", n.OwnerID, "due_date", "2027-01-31")
+	}),
+	"POST /o/{org}/nonconformities/{id}/verification": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		n, _ := f.nonconformity(true)
+		return formCall("/o/acme/nonconformities/"+n.Ref()+"/verification", "effective", "true", "note", "Checked.")
+	}),
+	"POST /o/{org}/findings/{id}/nonconformity": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		return formCall("/o/acme/findings/" + f.lateFinding() + "/nonconformity")
 	}),
 }
 

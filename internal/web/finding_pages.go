@@ -305,6 +305,11 @@ type findingPage struct {
 	RaiseAction string
 	Register    string
 	Refusal     string
+	// NC is the nonconformity that records a missed deadline; NCAction
+	// raises one.
+	NCRef, NCLink, NCAction string
+	NCClosed                bool
+	MissedDeadline          bool
 }
 
 func (u *UI) findingPage(q *request) error {
@@ -347,6 +352,11 @@ func (u *UI) showFinding(q *request, status int, refused string) error {
 	}
 	for _, e := range d.Events {
 		page.History = append(page.History, findingEventRow{FindingEvent: e, ScanLink: q.orgPath("scans", e.ScanID)})
+	}
+	page.MissedDeadline = page.Overdue || d.FixedAt != nil && d.DueDate != nil && d.FixedAt.After(*d.DueDate)
+	page.NCAction = q.orgPath("findings", d.ID, "nonconformity")
+	if d.Nonconformity != nil {
+		page.NCRef, page.NCLink, page.NCClosed = d.Nonconformity.Ref(), q.ncPath(*d.Nonconformity), d.Nonconformity.Closed()
 	}
 	if d.RiskID != "" {
 		k, err := u.svc.Risk(ctx, q.access, d.RiskID)

@@ -58,6 +58,9 @@ type overviewPage struct {
 	// Vulns is set when open critical or high findings, or overdue
 	// ones, need attention.
 	Vulns *vulnCard
+	// NCs is set when nonconformities are open: overdue ones escalate
+	// here.
+	NCs *ncCard
 }
 
 func (u *UI) overview(q *request) error {
@@ -79,6 +82,9 @@ func (u *UI) overview(q *request) error {
 		return err
 	}
 	if page.Vulns, err = u.vulnCard(q); err != nil {
+		return err
+	}
+	if page.NCs, err = u.ncCard(q); err != nil {
 		return err
 	}
 	return u.render(q, http.StatusOK, "overview", page)

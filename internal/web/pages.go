@@ -118,6 +118,9 @@ func navigation(org *isms.Organization) []navGroup {
 			{"vulnerabilities", "Vulnerabilities", base + "findings"},
 			{"ledger", "Change ledger", base + "ledger"},
 		}},
+		{Label: "Check and act", Items: []navItem{
+			{"nonconformities", "Nonconformities", base + "nonconformities"},
+		}},
 		{Label: "Settings", Items: []navItem{
 			{"members", "Members", base + "members"},
 			{"tokens", "API tokens", base + "tokens"},

@@ -11,9 +11,11 @@ import (
 )
 
 // workItem is something the signed-in member is asked to do: an open
-// evidence request or an open implementation task of a control.
+// evidence request, an open implementation task of a control, or an
+// unfinished corrective action.
 type workItem struct {
-	// Kind is "request" or "task".
+	// Kind is "request", "task" or "action"; an action's Control is the
+	// nonconformity it corrects.
 	Kind         string
 	Title        string
 	Control      string
@@ -29,7 +31,7 @@ type workItem struct {
 func (u *UI) yourWork(q *request) ([]workItem, error) {
 	ctx := q.r.Context()
 	w, err := u.svc.Work(ctx, q.access)
-	if err != nil || len(w.Requests)+len(w.Tasks) == 0 {
+	if err != nil || len(w.Requests)+len(w.Tasks)+len(w.Actions) == 0 {
 		return nil, err
 	}
 	lib, err := u.svc.Library(ctx, q.access)
@@ -61,6 +63,11 @@ func (u *UI) yourWork(q *request) ([]workItem, error) {
 		out = append(out, workItem{Kind: "task", Title: t.Title, Control: c, ControlTitle: title, ControlLink: q.controlPath(ref),
 			Due: t.DueDate, Overdue: t.DueDate != nil && t.DueDate.Before(now), ActionLabel: "Open the control",
 			Action: q.controlPath(ref) + "#tasks"})
+	}
+	for _, c := range w.Actions {
+		n := w.ActionRecords[c.NonconformityID]
+		out = append(out, workItem{Kind: "action", Title: c.Title, Control: n.Ref(), ControlTitle: n.Title, ControlLink: q.ncPath(n),
+			Due: c.DueDate, Overdue: c.Overdue(now), ActionLabel: "Report it done", Action: q.ncPath(n) + "#action-" + c.ID})
 	}
 	slices.SortStableFunc(out, func(a, b workItem) int {
 		switch {
