@@ -202,3 +202,87 @@ func TestBrowserScanImportToRisk(t *testing.T) {
 		t.Errorf("the finding names risk %q; R-001 is %+v (%v)", page.Findings[0].RiskID, k.Risk, err)
 	}
 }
+
+// TestBrowserMissedDeadlineToNonconformity: a finding past its remediation
+// deadline is recorded as a nonconformity from its page, and the
+// nonconformity is worked in the browser up to verification.
+func TestBrowserMissedDeadlineToNonconformity(t *testing.T) {
+	s := startSite(t)
+	ctx := newBrowser(t)
+	bg := context.Background()
+	op, err := s.Svc.OpenOrg(bg, app.OperatorPrincipal("cli:test"), s.OrgSlug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dana, _, err := s.Svc.ListMembers(bg, op, isms.MemberFilter{Query: "dana"})
+	if err != nil || len(dana) != 1 {
+		t.Fatalf("dana: %v", err)
+	}
+	if _, err := s.Svc.CreateAsset(bg, op, isms.Asset{Name: "gpu-inference-1", Type: isms.AssetComputeCluster, OwnerID: dana[0].ID,
+		Lifecycle: isms.LifecycleInProduction, Attributes: map[string]string{"ip": "10.0.0.5"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Svc.ImportNessus(bg, op, "old.nessus", strings.NewReader(weeklyScan(time.Now().AddDate(0, 0, -40)))); err != nil {
+		t.Fatal(err)
+	}
+	crit := isms.SeverityCritical
+	page, err := s.Svc.ListFindings(bg, op, store.FindingFilter{Severity: &crit})
+	if err != nil || len(page.Findings) != 1 {
+		t.Fatalf("critical findings: %+v %v", page, err)
+	}
+
+	signIn(t, ctx, s, ".stats")
+	err = cdp.Do(ctx,
+		cdp.Navigate(s.URL+"/o/helix-ai/findings/"+page.Findings[0].ID),
+		cdp.WaitVisible(cdp.ID("overdue-note")),
+		cdp.Click(cdp.ID("raise-nc")),
+		cdp.WaitVisible(cdp.ID("nc-stage")),
+	)
+	if err != nil {
+		t.Fatalf("raise the nonconformity: %v", err)
+	}
+	waitText(t, ctx, ".flash", "NC-001 raised for the missed remediation deadline")
+	waitText(t, ctx, "h1", "Missed remediation deadline: Inference server on gpu-inference-1")
+	waitText(t, ctx, "#nc-requirement", "A.8.8")
+	waitText(t, ctx, "#nc-finding", "Inference server")
+
+	// The correction and the cause, then an action, reported done.
+	err = cdp.Do(ctx,
+		cdp.SendKeys(cdp.ID("nc-correction"), "Inference server patched on the node the same day."),
+		cdp.SendKeys(cdp.ID("nc-root-cause"), "Nobody was watching the scan results for that node."),
+		cdp.Click(cdp.ID("nc-save")),
+		cdp.WaitVisible(cdp.ID("action-form")),
+	)
+	if err != nil {
+		t.Fatalf("record the correction: %v", err)
+	}
+	waitText(t, ctx, ".flash", "NC-001 saved.")
+	due := time.Now().AddDate(0, 0, 14).Format("01022006")
+	err = cdp.Do(ctx,
+		cdp.SendKeys(cdp.ID("action-title"), "Route scan results to the node owners every week"),
+		cdp.SendKeys(cdp.ID("action-due"), due),
+		cdp.Click(cdp.ID("action-add")),
+		cdp.WaitVisible(cdp.CSS(`#actions tr[data-done="false"]`)),
+	)
+	if err != nil {
+		t.Fatalf("plan an action: %v", err)
+	}
+	waitText(t, ctx, "#nc-stage", "Corrective action")
+	err = cdp.Do(ctx,
+		cdp.SendKeys(cdp.CSS(`#actions form[data-complete] textarea`), "Weekly digest set up for node owners."),
+		cdp.Click(cdp.CSS(`#actions form[data-complete] button[type="submit"]`)),
+		cdp.WaitVisible(cdp.CSS(`#actions tr[data-done="true"]`)),
+	)
+	if err != nil {
+		t.Fatalf("report the action done: %v", err)
+	}
+	waitText(t, ctx, "#nc-stage", "Awaiting verification")
+	// Dana owns the record: someone else verifies.
+	waitText(t, ctx, "#verify-not-independent", "Someone who owns neither")
+	screenshot(t, ctx, "nonconformity")
+
+	d, err := s.Svc.Nonconformity(bg, op, "NC-001")
+	if err != nil || d.FindingID != page.Findings[0].ID || d.Correction == "" || d.RootCause == "" || len(d.Actions) != 1 || !d.Actions[0].Done() {
+		t.Errorf("the record after the browser: %+v, %v", d, err)
+	}
+}

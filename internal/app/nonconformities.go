@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -438,9 +439,10 @@ func (s *Service) NonconformityCounts(ctx context.Context, a Access) (store.NCCo
 }
 
 // RaiseFindingNonconformity records a missed remediation deadline as a
-// nonconformity against A.8.8, owned by the asset's owner (or whoever
-// raises it, for a discovered asset without one).
-func (s *Service) RaiseFindingNonconformity(ctx context.Context, a Access, findingID string) (isms.Nonconformity, error) {
+// nonconformity against A.8.8, owned by ownerID when given, else by the
+// asset's owner, else (for a discovered asset without one) by whoever
+// raises it.
+func (s *Service) RaiseFindingNonconformity(ctx context.Context, a Access, findingID, ownerID string) (isms.Nonconformity, error) {
 	if err := a.require(isms.PermWriteRecords); err != nil {
 		return isms.Nonconformity{}, err
 	}
@@ -467,10 +469,7 @@ func (s *Service) RaiseFindingNonconformity(ctx context.Context, a Access, findi
 		if err != nil {
 			return err
 		}
-		owner := asset.OwnerID
-		if owner == "" {
-			owner = a.Member.ID
-		}
+		owner := cmp.Or(ownerID, asset.OwnerID, a.Member.ID)
 		late := now
 		if f.Status == isms.FindingFixed {
 			late = *f.FixedAt

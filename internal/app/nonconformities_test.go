@@ -220,17 +220,17 @@ func TestMissedVulnerabilityDeadlineRaisesANonconformity(t *testing.T) {
 				info = f
 			}
 		}
-		if _, err := e.svc.RaiseFindingNonconformity(ctx, manager, critical.ID); !errors.Is(err, isms.ErrConflict) {
+		if _, err := e.svc.RaiseFindingNonconformity(ctx, manager, critical.ID, ""); !errors.Is(err, isms.ErrConflict) {
 			t.Errorf("within its deadline: err = %v, want conflict", err)
 		}
 		e.clock = e.clock.AddDate(0, 0, 20)
-		if _, err := e.svc.RaiseFindingNonconformity(ctx, engineer, critical.ID); !errors.Is(err, isms.ErrForbidden) {
+		if _, err := e.svc.RaiseFindingNonconformity(ctx, engineer, critical.ID, ""); !errors.Is(err, isms.ErrForbidden) {
 			t.Errorf("a contributor: err = %v, want forbidden", err)
 		}
-		if _, err := e.svc.RaiseFindingNonconformity(ctx, manager, info.ID); !errors.Is(err, isms.ErrConflict) {
+		if _, err := e.svc.RaiseFindingNonconformity(ctx, manager, info.ID, ""); !errors.Is(err, isms.ErrConflict) {
 			t.Errorf("a finding without a deadline: err = %v, want conflict", err)
 		}
-		nc, err := e.svc.RaiseFindingNonconformity(ctx, manager, critical.ID)
+		nc, err := e.svc.RaiseFindingNonconformity(ctx, manager, critical.ID, "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -238,7 +238,7 @@ func TestMissedVulnerabilityDeadlineRaisesANonconformity(t *testing.T) {
 			nc.OwnerID != engineer.Member.ID || nc.Grade != isms.GradeMinor || !strings.Contains(nc.Description, "5 days past") {
 			t.Errorf("raised = %+v", nc)
 		}
-		if _, err := e.svc.RaiseFindingNonconformity(ctx, manager, critical.ID); !errors.Is(err, isms.ErrConflict) ||
+		if _, err := e.svc.RaiseFindingNonconformity(ctx, manager, critical.ID, ""); !errors.Is(err, isms.ErrConflict) ||
 			!strings.Contains(err.Error(), "NC-001") {
 			t.Errorf("raising it twice: err = %v, want a conflict naming NC-001", err)
 		}

@@ -127,6 +127,18 @@ func TestSeed(t *testing.T) {
 		if err != nil || highlighted != 1 {
 			t.Errorf("demo findings: %d open, %d exploitable criticals on AI assets with a risk raised (%v); want one", open.Total, highlighted, err)
 		}
+		ncs, err := svc.Nonconformities(ctx, acc, store.NCFilter{})
+		stages := map[isms.NCStage]int{}
+		sources := map[isms.NCSource]bool{}
+		for _, n := range ncs {
+			stages[n.Stage]++
+			sources[n.Source] = true
+		}
+		if err != nil || stages[isms.StageClosed] == 0 || stages[isms.StageAction] == 0 || stages[isms.StageVerification] == 0 ||
+			!sources[isms.SourceVulnerabilitySLA] || !sources[isms.SourceInternalAudit] {
+			t.Errorf("demo nonconformities by stage %v, sources %v (%v); want closed, in action and awaiting verification, "+
+				"from an internal audit and a missed vulnerability deadline", stages, sources, err)
+		}
 		reports, err := svc.VerifyAllChains(ctx, app.OperatorPrincipal("cli:test"))
 		if err != nil {
 			t.Fatal(err)

@@ -75,9 +75,10 @@ func demoScanFile(name string, end time.Time, hosts []demoScanHost) string {
 	return b.String()
 }
 
-// seedScans imports two weekly scans: the second fixes some findings, one
-// host nobody had recorded becomes a discovered asset, and a risk is raised
-// from the exploitable critical on the GPU cluster. Without an evidence
+// seedScans imports two scans four weeks apart: the second fixes some
+// findings, one host nobody had recorded becomes a discovered asset, a risk
+// is raised from the exploitable critical on the GPU cluster, and its
+// missed remediation deadline becomes a nonconformity. Without an evidence
 // folder (in tests) there is nowhere to keep the files, and no scans.
 func seedScans(ctx context.Context, svc *app.Service, mgr app.Access, now time.Time) error {
 	if svc.ScanMaxSize() == 0 {
@@ -100,7 +101,7 @@ func seedScans(ctx context.Context, svc *app.Service, mgr app.Access, now time.T
 		end   time.Time
 		hosts []demoScanHost
 	}{
-		{"Weekly credentialed scan, week 46", now.AddDate(0, 0, -14), first},
+		{"Weekly credentialed scan, week 43", now.AddDate(0, 0, -35), first},
 		{"Weekly credentialed scan, week 47", now.AddDate(0, 0, -7), second},
 	} {
 		file := fmt.Sprintf("helix-weekly-%d.nessus", i+1)
@@ -113,6 +114,19 @@ func seedScans(ctx context.Context, svc *app.Service, mgr app.Access, now time.T
 	if err != nil || len(page.Findings) == 0 {
 		return fmt.Errorf("demo critical finding: %v", err)
 	}
-	_, err = svc.RaiseRisk(ctx, mgr, page.Findings[0].ID)
+	if _, err = svc.RaiseRisk(ctx, mgr, page.Findings[0].ID); err != nil {
+		return err
+	}
+	nc, err := svc.RaiseFindingNonconformity(ctx, mgr, page.Findings[0].ID, "")
+	if err != nil {
+		return fmt.Errorf("demo nonconformity of a missed deadline: %w", err)
+	}
+	correction := "Workloads from outside the platform team were stopped on the GPU nodes until they are patched; the nodes' runtime logs were checked for escapes and showed none."
+	cause := "The runtime is pinned in the node image, and the image is rebuilt only with a driver release, so security releases of the runtime waited for the next driver."
+	if _, err := svc.UpdateNonconformity(ctx, mgr, nc.ID, app.NCInput{Correction: &correction, RootCause: &cause}); err != nil {
+		return err
+	}
+	title, due := "Rebuild the GPU node image on every runtime security release, not only with drivers", now.AddDate(0, 0, 5)
+	_, err = svc.SaveCorrectiveAction(ctx, mgr, nc.ID, "", app.CorrectiveActionInput{Title: &title, OwnerID: &nc.OwnerID, DueDate: &due})
 	return err
 }

@@ -306,7 +306,7 @@ func (a *API) raiseFindingNonconformity(w http.ResponseWriter, r *http.Request, 
 	if err != nil {
 		return err
 	}
-	n, err := a.svc.RaiseFindingNonconformity(r.Context(), acc, id)
+	n, err := a.svc.RaiseFindingNonconformity(r.Context(), acc, id, "")
 	if err != nil {
 		return err
 	}

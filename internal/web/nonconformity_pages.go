@@ -469,7 +469,7 @@ func (u *UI) verifyNonconformity(q *request) error {
 }
 
 func (u *UI) raiseFindingNonconformity(q *request) error {
-	n, err := u.svc.RaiseFindingNonconformity(q.r.Context(), q.access, q.r.PathValue("id"))
+	n, err := u.svc.RaiseFindingNonconformity(q.r.Context(), q.access, q.r.PathValue("id"), "")
 	var conflict *isms.ConflictError
 	switch {
 	case errors.As(err, &conflict):
