@@ -131,7 +131,7 @@ func (s *Service) applyNCInput(ctx context.Context, tx *store.Tx, a Access, n *i
 		if err != nil {
 			return err
 		}
-		n.Requirement = requirementRef(lib.lib, v, n.Requirement)
+		n.Requirement = requirementRef(lib.lib, v, "requirement", n.Requirement)
 	}
 	if err := v.Err(); err != nil {
 		return err
@@ -141,22 +141,22 @@ func (s *Service) applyNCInput(ctx context.Context, tx *store.Tx, a Access, n *i
 
 // requirementRef checks that ref names a clause requirement or a control
 // of a framework in the library, and returns it as FRAMEWORK:ITEM.
-func requirementRef(lib *framework.Library, v *isms.ValidationError, ref string) string {
+func requirementRef(lib *framework.Library, v *isms.ValidationError, field, ref string) string {
 	r, err := framework.ParseRef(ref)
 	if err != nil {
-		v.Add("requirement", "%v", err)
+		v.Add(field, "%v", err)
 		return ref
 	}
 	_, it, ok := lib.Resolve(r)
 	if !ok {
-		v.Add("requirement", "%s is not in the framework library", ref)
+		v.Add(field, "%s is not in the framework library", ref)
 		return ref
 	}
 	switch it.Kind {
 	case framework.ItemClause, framework.ItemRequirement, framework.ItemControl:
 		return r.String()
 	}
-	v.Add("requirement", "%s is a %s; name a clause, requirement or control", ref, it.Kind)
+	v.Add(field, "%s is a %s; name a clause, requirement or control", ref, it.Kind)
 	return ref
 }
 

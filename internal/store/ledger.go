@@ -66,6 +66,10 @@ const (
 	RecordVulnSLA          = "vulnerability_sla"
 	RecordNonconformity    = "nonconformity"
 	RecordCorrectiveAction = "corrective_action"
+	RecordDocument         = "document"
+	RecordDocVersion       = "document_version"
+	RecordDocApproval      = "document_approval"
+	RecordDocAck           = "document_ack"
 )
 
 // orgTable describes a table of organisation records keyed by id, the
@@ -140,6 +144,10 @@ var ledgerTables = []ledgerTable{
 	orgTable(RecordVulnSLA, "vulnerability_slas"),
 	orgTable(RecordNonconformity, "nonconformities"),
 	orgTable(RecordCorrectiveAction, "corrective_actions"),
+	orgTable(RecordDocument, "documents"),
+	orgTable(RecordDocVersion, "document_versions"),
+	orgTable(RecordDocApproval, "document_approvals"),
+	orgTable(RecordDocAck, "document_acks"),
 }
 
 func tableFor(recordType string) ledgerTable {
