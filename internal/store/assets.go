@@ -439,14 +439,16 @@ func (tx *Tx) SetClassifications(ctx context.Context, orgID string, levels []str
 	return tx.record(ctx, RecordOrgSettings, orgID, ledger.ActionCreate)
 }
 
-// CountOwnedBy counts the assets, risks and open actions a membership owns
-// or looks after, which must be handed over before the member leaves.
+// CountOwnedBy counts the assets, risks, open actions and obligations a
+// membership owns or looks after, which must be handed over before the
+// member leaves.
 func (r Reads) CountOwnedBy(ctx context.Context, orgID, memberID string) (int, error) {
 	var n int
 	err := r.q.QueryRowContext(ctx, `SELECT
 		(SELECT COUNT(*) FROM assets WHERE org_id = $1 AND (owner_id = $2 OR custodian_id = $2)) +
 		(SELECT COUNT(*) FROM risks WHERE org_id = $1 AND owner_id = $2) +
-		(SELECT COUNT(*) FROM risk_actions WHERE org_id = $1 AND owner_id = $2 AND status = 'open')`, orgID, memberID).Scan(&n)
+		(SELECT COUNT(*) FROM risk_actions WHERE org_id = $1 AND owner_id = $2 AND status = 'open') +
+		(SELECT COUNT(*) FROM obligations WHERE org_id = $1 AND owner_id = $2)`, orgID, memberID).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("count what a member owns: %w", err)
 	}
