@@ -212,6 +212,30 @@ type AssetLabel struct {
 	Type isms.AssetType
 }
 
+// AssetLabelsByName returns the organisation's assets named any of names,
+// which an import resolves names with; a name may belong to several.
+func (r Reads) AssetLabelsByName(ctx context.Context, orgID string, names []string) ([]AssetLabel, error) {
+	w := newWhere()
+	w.add("org_id = $%d", orgID)
+	w.in("name", names)
+	rows, err := r.q.QueryContext(ctx, `SELECT id, name, type FROM assets WHERE `+w.sql()+` ORDER BY name, id`, w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("assets by name: %w", err)
+	}
+	defer rows.Close()
+	var out []AssetLabel
+	for rows.Next() {
+		var l AssetLabel
+		var typ string
+		if err := rows.Scan(&l.ID, &l.Name, &typ); err != nil {
+			return nil, fmt.Errorf("assets by name: %w", err)
+		}
+		l.Type = isms.AssetType(typ)
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
 // AssetLabels names the organisation's assets among ids, or, when ids is
 // nil, its first limit assets by name.
 func (r Reads) AssetLabels(ctx context.Context, orgID string, ids []string, limit int) ([]AssetLabel, error) {
