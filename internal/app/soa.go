@@ -100,8 +100,11 @@ func (s *Service) buildSoA(ctx context.Context, r soaReads, a Access, fw *framew
 		return soa.Document{}, err
 	}
 	for _, q := range reqs {
+		// The title carries the reference, so every export and page that
+		// lists a reason by its title cites the obligation.
+		ref := isms.FormatObligationRef(q.RefNum)
 		in.Requirements = append(in.Requirements, soa.Requirement{Control: q.Control, Kind: q.Kind.Reason(),
-			Ref: isms.FormatObligationRef(q.RefNum), Title: q.Title, URL: obligationURL(a.Org.Slug, q.ObligationID)})
+			Ref: ref, Title: ref + " " + q.Title, URL: obligationURL(a.Org.Slug, q.ObligationID)})
 	}
 	if in.Evidence, err = r.EvidenceOf(ctx, a.Org.ID, isms.TargetControl); err != nil {
 		return soa.Document{}, err
