@@ -63,9 +63,6 @@ func trimmed(list []string) []string {
 // applicability links its reasons there.
 func obligationURL(slug, id string) string { return "/o/" + slug + "/obligations/" + id }
 
-// ObligationURL is the UI page of an obligation.
-func ObligationURL(slug, id string) string { return obligationURL(slug, id) }
-
 // obligationReads is what checking an obligation reads, in or outside a
 // transaction.
 type obligationReads interface {

@@ -211,7 +211,6 @@ type obligationPage struct {
 	Controls    []obligationControl
 	Assets      []obligationAsset
 	HistoryLink string
-	Notice      string
 }
 
 func (u *UI) obligationPage(q *request) error {
@@ -219,12 +218,7 @@ func (u *UI) obligationPage(q *request) error {
 	if err != nil {
 		return err
 	}
-	return u.showObligation(q, http.StatusOK, o, "")
-}
-
-func (u *UI) showObligation(q *request, status int, o isms.Obligation, notice string) error {
-	page := &obligationPage{Obligation: o, Overdue: o.Overdue(time.Now()), Notice: notice,
-		HistoryLink: q.orgPath("history", "obligation", o.ID)}
+	page := &obligationPage{Obligation: o, Overdue: o.Overdue(time.Now()), HistoryLink: q.orgPath("history", "obligation", o.ID)}
 	page.Title, page.Section = o.Ref()+" "+o.Title, "obligations"
 	ppl, err := u.people(q)
 	if err != nil {
@@ -243,7 +237,7 @@ func (u *UI) showObligation(q *request, status int, o isms.Obligation, notice st
 			page.Assets = append(page.Assets, obligationAsset{Name: l.Name, Link: q.orgPath("assets", l.ID)})
 		}
 	}
-	return u.render(q, status, "obligation", page)
+	return u.render(q, http.StatusOK, "obligation", page)
 }
 
 func (u *UI) deleteObligation(q *request) error {
@@ -320,8 +314,9 @@ type obligationFormPage struct {
 	AIAssets   []store.AssetLabel
 }
 
-// maxAssetChoices bounds the AI assets the form offers; an inventory with
-// more names them through the API or the CSV.
+// maxAssetChoices bounds the assets, by name, the form looks through for
+// AI ones to offer; the assets the obligation already names are always
+// offered, so saving the form never drops one.
 const maxAssetChoices = 500
 
 func (u *UI) showObligationForm(q *request, status int, current *isms.Obligation, f obligationForm, errs map[string]string) error {
@@ -342,11 +337,20 @@ func (u *UI) showObligationForm(q *request, status int, current *isms.Obligation
 	if err != nil {
 		return err
 	}
-	for _, l := range labels {
-		if info, ok := l.Type.Info(); ok && info.AI {
+	var named []store.AssetLabel
+	if len(f.AssetIDs) > 0 {
+		if named, err = u.svc.AssetLabels(q.r.Context(), q.access, f.AssetIDs, 0); err != nil {
+			return err
+		}
+	}
+	seen := map[string]bool{}
+	for _, l := range append(named, labels...) {
+		if info, ok := l.Type.Info(); ok && info.AI && !seen[l.ID] {
+			seen[l.ID] = true
 			page.AIAssets = append(page.AIAssets, l)
 		}
 	}
+	slices.SortFunc(page.AIAssets, func(a, b store.AssetLabel) int { return strings.Compare(a.Name, b.Name) })
 	return u.render(q, status, "obligation_form", page)
 }
 

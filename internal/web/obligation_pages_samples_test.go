@@ -34,7 +34,7 @@ func obligationPageSamples(frame func(string) Page) map[string][]basePage {
 		"obligation": {
 			&obligationPage{Page: frame("OB-001"), Obligation: o, Owner: "Priya", Overdue: true,
 				Controls: []obligationControl{{Ref: "iso27001-2022:A.8.25", Link: "/c"}}, Assets: []obligationAsset{{Name: "triage", Link: "/a1"}},
-				HistoryLink: "/h", Notice: "Something"},
+				HistoryLink: "/h"},
 			&obligationPage{Page: viewer, Obligation: na},
 		},
 		"obligation_form": {
