@@ -237,7 +237,8 @@ func (s *Service) UpdateAsset(ctx context.Context, a Access, id string, in isms.
 }
 
 // DeleteAsset removes an asset with its relations. An asset in the scope
-// of a risk stays: the register must not lose what a risk is about.
+// of a risk, or named by an obligation, stays: the registers must not lose
+// what their records are about.
 func (s *Service) DeleteAsset(ctx context.Context, a Access, id string) error {
 	if err := a.require(isms.PermWriteRecords); err != nil {
 		return err
@@ -252,6 +253,11 @@ func (s *Service) DeleteAsset(ctx context.Context, a Access, id string) error {
 		}
 		if n > 0 {
 			return &isms.ConflictError{Field: "asset", Detail: fmt.Sprintf("is in the scope of %d risks; take it out of them, or retire it instead", n)}
+		}
+		if n, err := tx.CountObligations(ctx, a.Org.ID, isms.ObligationFilter{AssetID: id}, s.now()); err != nil {
+			return err
+		} else if n > 0 {
+			return &isms.ConflictError{Field: "asset", Detail: fmt.Sprintf("is named by %d obligations; take it out of them, or retire it instead", n)}
 		}
 		if scanned, err := tx.AssetScanned(ctx, a.Org.ID, id); err != nil {
 			return err

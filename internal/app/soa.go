@@ -63,6 +63,7 @@ type soaReads interface {
 	Controls(ctx context.Context, orgID, prefix string) ([]isms.Control, error)
 	ControlReasons(ctx context.Context, orgID string) (map[string][]isms.ControlReason, error)
 	RiskSelections(ctx context.Context, orgID string) ([]store.Selection, error)
+	ObligationRequirements(ctx context.Context, orgID string) ([]store.Requirement, error)
 	EvidenceOf(ctx context.Context, orgID string, target isms.EvidenceTarget) (map[string][]isms.Evidence, error)
 	AllMembers(ctx context.Context, orgID string) ([]isms.Member, error)
 	SoAVersions(ctx context.Context, orgID, fw string) ([]store.SoAVersion, error)
@@ -93,6 +94,17 @@ func (s *Service) buildSoA(ctx context.Context, r soaReads, a Access, fw *framew
 		ref := fmt.Sprintf("R-%03d", sel.RefNum)
 		in.Selections = append(in.Selections, soa.Selection{Control: sel.Control, RiskRef: ref, Title: sel.Title,
 			URL: "/o/" + a.Org.Slug + "/risks/" + ref})
+	}
+	reqs, err := r.ObligationRequirements(ctx, a.Org.ID)
+	if err != nil {
+		return soa.Document{}, err
+	}
+	for _, q := range reqs {
+		// The title carries the reference, so every export and page that
+		// lists a reason by its title cites the obligation.
+		ref := isms.FormatObligationRef(q.RefNum)
+		in.Requirements = append(in.Requirements, soa.Requirement{Control: q.Control, Kind: q.Kind.Reason(),
+			Ref: ref, Title: ref + " " + q.Title, URL: obligationURL(a.Org.Slug, q.ObligationID)})
 	}
 	if in.Evidence, err = r.EvidenceOf(ctx, a.Org.ID, isms.TargetControl); err != nil {
 		return soa.Document{}, err
@@ -208,13 +220,14 @@ func (s *Service) ApproveSoA(ctx context.Context, a Access, fwID, note string) (
 	return out, err
 }
 
-// approvable refuses a statement with controls undecided or excluded
-// against a risk treatment, naming the first few.
+// approvable refuses a statement with controls undecided, or excluded
+// against a risk treatment or an applicable obligation, naming the first
+// few.
 func approvable(doc soa.Document) error {
 	blocking := map[soa.FlagKind][]string{}
 	for _, e := range doc.Entries {
 		for _, f := range e.Flags {
-			if f.Kind == soa.FlagUndecided || f.Kind == soa.FlagExcludedButSelected {
+			if f.Kind == soa.FlagUndecided || f.Kind == soa.FlagExcludedButSelected || f.Kind == soa.FlagExcludedButRequired {
 				blocking[f.Kind] = append(blocking[f.Kind], e.ID)
 			}
 		}
@@ -234,6 +247,8 @@ func approvable(doc soa.Document) error {
 			v.Add("applicability", "%d controls are neither included nor excluded: %s", len(ids), list)
 		case soa.FlagExcludedButSelected:
 			v.Add("applicability", "%d excluded controls are selected by risk treatments: %s", len(ids), list)
+		case soa.FlagExcludedButRequired:
+			v.Add("applicability", "%d excluded controls are needed by applicable obligations: %s", len(ids), list)
 		}
 	}
 	return v

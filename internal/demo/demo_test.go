@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"testing"
+	"time"
 
 	"github.com/isms-dev/isms/internal/app"
 	"github.com/isms-dev/isms/internal/credential"
@@ -106,6 +107,38 @@ func TestSeed(t *testing.T) {
 		if sum.Undecided != 0 || sum.Excluded == 0 || sum.ByStatus[isms.Implemented] == 0 || sum.ByStatus[isms.PartiallyImplemented] == 0 ||
 			sum.ByStatus[isms.Planned] == 0 || sum.Flagged == 0 || sum.StaleEvidence == 0 {
 			t.Errorf("demo statement %+v; want every control decided, some excluded, every status, some flags and stale evidence", sum)
+		}
+		// Obligations are live reasons: the statement cites them.
+		cited := map[string]bool{}
+		for _, e := range doc.Entries {
+			for _, r := range e.Reasons {
+				if _, ok := isms.ParseObligationRef(r.Ref); ok {
+					cited[r.Kind] = true
+				}
+			}
+		}
+		if !cited["legal"] || !cited["contractual"] {
+			t.Errorf("the demo statement cites obligations as reasons %v; want legal and contractual ones", cited)
+		}
+		register, err := svc.ListObligations(ctx, acc, isms.ObligationFilter{})
+		if err != nil || register.Total < 6 {
+			t.Fatalf("demo obligations = %d, %v", register.Total, err)
+		}
+		kinds, classes, overdueObligations, notApplicable := map[isms.ObligationKind]bool{}, map[isms.AIRiskClass]bool{}, 0, 0
+		for _, o := range register.Obligations {
+			kinds[o.Kind] = true
+			classes[o.AIRiskClass] = true
+			if o.Overdue(time.Now()) {
+				overdueObligations++
+			}
+			if !o.Applies() {
+				notApplicable++
+			}
+		}
+		if !kinds[isms.ObligationLegal] || !kinds[isms.ObligationRegulatory] || !kinds[isms.ObligationContractual] ||
+			!classes[isms.AILimitedRisk] || overdueObligations == 0 || notApplicable == 0 {
+			t.Errorf("demo register: kinds %v, AI classes %v, %d overdue, %d not applicable; want GDPR, the AI Act with a class, "+
+				"a contract, one overdue and one judged not to apply", kinds, classes, overdueObligations, notApplicable)
 		}
 		if versions, err := svc.SoAVersions(ctx, acc, "iso27001-2022"); err != nil || len(versions) != 1 {
 			t.Errorf("demo statement versions = %d, %v; want one approved", len(versions), err)

@@ -298,6 +298,9 @@ func seedPlatform(ctx context.Context, svc *app.Service, slug string) error {
 			}
 		}
 	}
+	if err := seedObligations(ctx, svc, as[priya], ids, member, now); err != nil {
+		return err
+	}
 	if err := seedSoA(ctx, svc, as, member, now); err != nil {
 		return err
 	}

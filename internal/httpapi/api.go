@@ -131,6 +131,16 @@ func (a *API) Register(r *router.Router) {
 	r.Handle("POST", Prefix+"/orgs/{org}/evidence-requests", a.inOrg(a.requestEvidence))
 	r.Handle("POST", Prefix+"/orgs/{org}/evidence-requests/{id}/cancel", a.inOrg(a.cancelEvidenceRequest))
 
+	r.Handle("GET", Prefix+"/orgs/{org}/obligations", a.inOrg(a.listObligations))
+	r.Handle("POST", Prefix+"/orgs/{org}/obligations", a.inOrg(a.createObligation))
+	r.Handle("GET", Prefix+"/orgs/{org}/obligations/export", a.inOrg(a.exportObligations))
+	r.Handle("GET", Prefix+"/orgs/{org}/obligations/{id}", a.inOrg(a.getObligation))
+	r.Handle("PUT", Prefix+"/orgs/{org}/obligations/{id}", a.inOrg(a.putObligation))
+	r.Handle("DELETE", Prefix+"/orgs/{org}/obligations/{id}", a.inOrg(a.deleteObligation))
+	r.Handle("POST", Prefix+"/orgs/{org}/obligation-imports", a.inOrg(a.importObligations))
+	r.Handle("GET", Prefix+"/orgs/{org}/obligation-imports/template", a.inOrg(a.obligationTemplate))
+	r.Handle("POST", Prefix+"/orgs/{org}/obligation-starters", a.inOrg(a.addStarterObligations))
+
 	r.Handle("GET", Prefix+"/orgs/{org}/scans", a.inOrg(a.listScans))
 	r.Handle("POST", Prefix+"/orgs/{org}/scans", a.inOrg(a.importScan))
 	r.Handle("GET", Prefix+"/orgs/{org}/scans/{id}", a.inOrg(a.getScan))

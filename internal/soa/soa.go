@@ -119,6 +119,7 @@ const (
 	FlagImplementedNoEvidence FlagKind = "implemented_without_current_evidence"
 	FlagEvidenceExpired       FlagKind = "evidence_expired"
 	FlagUndecided             FlagKind = "undecided"
+	FlagExcludedButRequired   FlagKind = "excluded_but_required"
 )
 
 // Flag is one contradiction, with a sentence saying what to fix.
@@ -138,6 +139,18 @@ type Selection struct {
 	URL     string
 }
 
+// Requirement is an applicable legal, statutory, regulatory or
+// contractual obligation that a control meets.
+type Requirement struct {
+	// Control is as the obligation names it; like a selection, it may be
+	// of another framework, which a mapping carries over.
+	Control string
+	Kind    isms.ReasonKind
+	Ref     string
+	Title   string
+	URL     string
+}
+
 // Input is everything a statement is built from.
 type Input struct {
 	Org       isms.Organization
@@ -152,6 +165,9 @@ type Input struct {
 	// Reasons are the documented reasons, by control record id.
 	Reasons    map[string][]isms.ControlReason
 	Selections []Selection
+	// Requirements include the controls that obligations need, with the
+	// obligation as a legal or contractual reason.
+	Requirements []Requirement
 	// Evidence is the evidence linked to each control reference.
 	Evidence map[string][]isms.Evidence
 	// Owners names members by membership id.
@@ -167,16 +183,17 @@ func Build(in Input) Document {
 		GeneratedAt: in.Now.UTC(), History: []VersionInfo{},
 	}
 	selected := selectionsFor(in)
+	required := requirementsFor(in)
 	for _, it := range Controls(fw) {
 		ref := framework.Ref{Framework: fw.ID, Item: it.ID}.String()
 		e := Entry{Control: ref, ID: it.Cite(), Title: it.Title, Theme: themeOf(fw, it)}
 		e.Refinements = refinements(in.Library, ref)
-		doc.Entries = append(doc.Entries, fill(in, e, in.Controls[ref], selected[ref]))
+		doc.Entries = append(doc.Entries, fill(in, e, in.Controls[ref], selected[ref], required[ref]))
 	}
 	for _, c := range in.Custom {
 		e := Entry{Control: c.Control, ID: strings.TrimPrefix(c.Control, isms.CustomFramework+":"), Title: c.Title,
 			Theme: "Organisation's own controls", Custom: true}
-		doc.Entries = append(doc.Entries, fill(in, e, c, selected[c.Control]))
+		doc.Entries = append(doc.Entries, fill(in, e, c, selected[c.Control], required[c.Control]))
 	}
 	return doc
 }
@@ -192,7 +209,7 @@ func Controls(fw *framework.Framework) []*framework.Item {
 	return out
 }
 
-func fill(in Input, e Entry, c isms.Control, risks []Selection) Entry {
+func fill(in Input, e Entry, c isms.Control, risks []Selection, reqs []Requirement) Entry {
 	e.Applicability = c.Applicability
 	e.Exclusion = c.ExclusionReason
 	e.Status = cmp.Or(c.Status, isms.NotStarted)
@@ -203,10 +220,13 @@ func fill(in Input, e Entry, c isms.Control, risks []Selection) Entry {
 	for _, s := range risks {
 		e.Reasons = append(e.Reasons, Reason{Kind: "risk", Ref: s.RiskRef, Title: s.Title, URL: s.URL})
 	}
+	for _, q := range reqs {
+		e.Reasons = append(e.Reasons, Reason{Kind: string(q.Kind), Ref: q.Ref, Title: q.Title, URL: q.URL})
+	}
 	for _, r := range in.Reasons[c.ID] {
 		e.Reasons = append(e.Reasons, Reason{Kind: string(r.Kind), Ref: r.ID, Title: r.Title, URL: r.URL})
 	}
-	if e.Applicability == isms.Undecided && len(risks) > 0 {
+	if e.Applicability == isms.Undecided && len(risks)+len(reqs) > 0 {
 		e.Applicability, e.Derived = isms.Included, true
 	}
 	e.Evidence = []EvidenceItem{}
@@ -221,11 +241,11 @@ func fill(in Input, e Entry, c isms.Control, risks []Selection) Entry {
 	slices.SortFunc(e.Evidence, func(a, b EvidenceItem) int {
 		return cmp.Or(b.PeriodEnd.Compare(a.PeriodEnd), strings.Compare(a.ID, b.ID))
 	})
-	e.Flags = flags(e, risks)
+	e.Flags = flags(e, risks, reqs)
 	return e
 }
 
-func flags(e Entry, risks []Selection) []Flag {
+func flags(e Entry, risks []Selection, reqs []Requirement) []Flag {
 	var out []Flag
 	switch {
 	case e.Applicability == isms.Excluded && len(risks) > 0:
@@ -235,6 +255,14 @@ func flags(e Entry, risks []Selection) []Flag {
 		}
 		out = append(out, Flag{FlagExcludedButSelected, fmt.Sprintf(
 			"Excluded, but the treatment of %s selects it: include it or change the treatment.", strings.Join(refs, ", "))})
+	case e.Applicability == isms.Excluded && len(reqs) > 0:
+		refs := make([]string, len(reqs))
+		for i, q := range reqs {
+			refs[i] = q.Ref
+		}
+		out = append(out, Flag{FlagExcludedButRequired, fmt.Sprintf(
+			"Excluded, but the applicable obligation %s needs it: include it, or record why the obligation does not apply.",
+			strings.Join(refs, ", "))})
 	case e.Applicability == isms.Included && len(e.Reasons) == 0:
 		out = append(out, Flag{FlagIncludedWithoutReason,
 			"Included with no reason: link the risk, legal or contractual requirement or business need that calls for it."})
@@ -265,39 +293,61 @@ func flags(e Entry, risks []Selection) []Flag {
 // A.12.6.1 in a 2013 statement).
 func selectionsFor(in Input) map[string][]Selection {
 	out := map[string][]Selection{}
-	add := func(ref string, s Selection) {
-		for _, have := range out[ref] {
-			if have.RiskRef == s.RiskRef {
-				return
-			}
-		}
-		out[ref] = append(out[ref], s)
-	}
 	for _, s := range in.Selections {
-		r, err := framework.ParseRef(s.Control)
-		if err != nil {
-			continue
-		}
-		if r.Framework == in.Framework.ID || r.Framework == isms.CustomFramework {
-			add(s.Control, s)
-			continue
-		}
-		if in.Library == nil {
-			continue
-		}
-		for _, m := range in.Library.Outgoing(r) {
-			if m.To.Framework == in.Framework.ID && carries(m.Relation) {
-				add(m.To.String(), s)
-			}
-		}
-		for _, m := range in.Library.Incoming(r) {
-			if m.From.Framework == in.Framework.ID && carries(m.Relation) {
-				add(m.From.String(), s)
+		for _, ref := range statementRefs(in, s.Control) {
+			if !slices.ContainsFunc(out[ref], func(have Selection) bool { return have.RiskRef == s.RiskRef }) {
+				out[ref] = append(out[ref], s)
 			}
 		}
 	}
 	for ref := range out {
 		slices.SortFunc(out[ref], func(a, b Selection) int { return strings.Compare(a.RiskRef, b.RiskRef) })
+	}
+	return out
+}
+
+// requirementsFor gathers, per control of the statement's framework, the
+// obligations that need it, carried between framework versions as
+// selections are.
+func requirementsFor(in Input) map[string][]Requirement {
+	out := map[string][]Requirement{}
+	for _, q := range in.Requirements {
+		for _, ref := range statementRefs(in, q.Control) {
+			if !slices.ContainsFunc(out[ref], func(have Requirement) bool { return have.Ref == q.Ref }) {
+				out[ref] = append(out[ref], q)
+			}
+		}
+	}
+	for ref := range out {
+		slices.SortFunc(out[ref], func(a, b Requirement) int { return strings.Compare(a.Ref, b.Ref) })
+	}
+	return out
+}
+
+// statementRefs returns the controls of the statement's framework that
+// control stands for: itself when it is one of them or the organisation's
+// own, else those a mapping between versions of the standard carries it to.
+func statementRefs(in Input, control string) []string {
+	r, err := framework.ParseRef(control)
+	if err != nil {
+		return nil
+	}
+	if r.Framework == in.Framework.ID || r.Framework == isms.CustomFramework {
+		return []string{control}
+	}
+	if in.Library == nil {
+		return nil
+	}
+	var out []string
+	for _, m := range in.Library.Outgoing(r) {
+		if m.To.Framework == in.Framework.ID && carries(m.Relation) {
+			out = append(out, m.To.String())
+		}
+	}
+	for _, m := range in.Library.Incoming(r) {
+		if m.From.Framework == in.Framework.ID && carries(m.Relation) {
+			out = append(out, m.From.String())
+		}
 	}
 	return out
 }

@@ -212,6 +212,30 @@ type AssetLabel struct {
 	Type isms.AssetType
 }
 
+// AssetLabelsByName returns the organisation's assets named any of names,
+// which an import resolves names with; a name may belong to several.
+func (r Reads) AssetLabelsByName(ctx context.Context, orgID string, names []string) ([]AssetLabel, error) {
+	w := newWhere()
+	w.add("org_id = $%d", orgID)
+	w.in("name", names)
+	rows, err := r.q.QueryContext(ctx, `SELECT id, name, type FROM assets WHERE `+w.sql()+` ORDER BY name, id`, w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("assets by name: %w", err)
+	}
+	defer rows.Close()
+	var out []AssetLabel
+	for rows.Next() {
+		var l AssetLabel
+		var typ string
+		if err := rows.Scan(&l.ID, &l.Name, &typ); err != nil {
+			return nil, fmt.Errorf("assets by name: %w", err)
+		}
+		l.Type = isms.AssetType(typ)
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
 // AssetLabels names the organisation's assets among ids, or, when ids is
 // nil, its first limit assets by name.
 func (r Reads) AssetLabels(ctx context.Context, orgID string, ids []string, limit int) ([]AssetLabel, error) {
@@ -439,14 +463,16 @@ func (tx *Tx) SetClassifications(ctx context.Context, orgID string, levels []str
 	return tx.record(ctx, RecordOrgSettings, orgID, ledger.ActionCreate)
 }
 
-// CountOwnedBy counts the assets, risks and open actions a membership owns
-// or looks after, which must be handed over before the member leaves.
+// CountOwnedBy counts the assets, risks, open actions and obligations a
+// membership owns or looks after, which must be handed over before the
+// member leaves.
 func (r Reads) CountOwnedBy(ctx context.Context, orgID, memberID string) (int, error) {
 	var n int
 	err := r.q.QueryRowContext(ctx, `SELECT
 		(SELECT COUNT(*) FROM assets WHERE org_id = $1 AND (owner_id = $2 OR custodian_id = $2)) +
 		(SELECT COUNT(*) FROM risks WHERE org_id = $1 AND owner_id = $2) +
-		(SELECT COUNT(*) FROM risk_actions WHERE org_id = $1 AND owner_id = $2 AND status = 'open')`, orgID, memberID).Scan(&n)
+		(SELECT COUNT(*) FROM risk_actions WHERE org_id = $1 AND owner_id = $2 AND status = 'open') +
+		(SELECT COUNT(*) FROM obligations WHERE org_id = $1 AND owner_id = $2)`, orgID, memberID).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("count what a member owns: %w", err)
 	}

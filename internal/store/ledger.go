@@ -39,37 +39,40 @@ type ledgerTable struct {
 
 // Record types, as they appear in the ledger.
 const (
-	RecordOrganization     = "organization"
-	RecordUser             = "user"
-	RecordMember           = "member"
-	RecordAPIToken         = "api_token"
-	RecordFrameworkImport  = "framework_import"
-	RecordOrgFramework     = "org_framework"
-	RecordOrgSettings      = "org_settings"
-	RecordAsset            = "asset"
-	RecordAssetRelation    = "asset_relation"
-	RecordContext          = "isms_context"
-	RecordMethodology      = "risk_methodology"
-	RecordRisk             = "risk"
-	RecordRiskAsset        = "risk_asset"
-	RecordRiskControl      = "risk_control"
-	RecordRiskAction       = "risk_action"
-	RecordRiskDecision     = "risk_decision"
-	RecordControl          = "control"
-	RecordControlReason    = "control_reason"
-	RecordControlTask      = "control_task"
-	RecordEvidence         = "evidence"
-	RecordEvidenceLink     = "evidence_link"
-	RecordEvidenceRequest  = "evidence_request"
-	RecordSoAVersion       = "soa_version"
-	RecordScan             = "scan"
-	RecordVulnSLA          = "vulnerability_sla"
-	RecordNonconformity    = "nonconformity"
-	RecordCorrectiveAction = "corrective_action"
-	RecordDocument         = "document"
-	RecordDocVersion       = "document_version"
-	RecordDocApproval      = "document_approval"
-	RecordDocAck           = "document_ack"
+	RecordOrganization      = "organization"
+	RecordUser              = "user"
+	RecordMember            = "member"
+	RecordAPIToken          = "api_token"
+	RecordFrameworkImport   = "framework_import"
+	RecordOrgFramework      = "org_framework"
+	RecordOrgSettings       = "org_settings"
+	RecordAsset             = "asset"
+	RecordAssetRelation     = "asset_relation"
+	RecordContext           = "isms_context"
+	RecordMethodology       = "risk_methodology"
+	RecordRisk              = "risk"
+	RecordRiskAsset         = "risk_asset"
+	RecordRiskControl       = "risk_control"
+	RecordRiskAction        = "risk_action"
+	RecordRiskDecision      = "risk_decision"
+	RecordControl           = "control"
+	RecordControlReason     = "control_reason"
+	RecordControlTask       = "control_task"
+	RecordEvidence          = "evidence"
+	RecordEvidenceLink      = "evidence_link"
+	RecordEvidenceRequest   = "evidence_request"
+	RecordSoAVersion        = "soa_version"
+	RecordScan              = "scan"
+	RecordVulnSLA           = "vulnerability_sla"
+	RecordNonconformity     = "nonconformity"
+	RecordCorrectiveAction  = "corrective_action"
+	RecordDocument          = "document"
+	RecordDocVersion        = "document_version"
+	RecordDocApproval       = "document_approval"
+	RecordDocAck            = "document_ack"
+	RecordObligation        = "obligation"
+	RecordObligationAsset   = "obligation_asset"
+	RecordObligationControl = "obligation_control"
 )
 
 // orgTable describes a table of organisation records keyed by id, the
@@ -148,6 +151,9 @@ var ledgerTables = []ledgerTable{
 	orgTable(RecordDocVersion, "document_versions"),
 	orgTable(RecordDocApproval, "document_approvals"),
 	orgTable(RecordDocAck, "document_acks"),
+	orgTable(RecordObligation, "obligations"),
+	orgTable(RecordObligationAsset, "obligation_assets"),
+	orgTable(RecordObligationControl, "obligation_controls"),
 }
 
 func tableFor(recordType string) ledgerTable {

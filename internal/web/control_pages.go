@@ -149,7 +149,13 @@ type controlPage struct {
 	ItemLink       string
 	Owner          string
 	Risks          []soa.Reason
-	Reasons        []isms.ControlReason
+	// Required are the applicable obligations that include the control.
+	Required []soa.Reason
+	Reasons  []isms.ControlReason
+	// Obligations are every obligation the control meets, applicable or
+	// not.
+	Obligations    []obligationRow
+	NewObligation  string
 	Refinements    []controlRefinement
 	Evidence       []controlEvidenceRow
 	Freshness      string
@@ -176,8 +182,14 @@ type controlPage struct {
 // ApplicabilityLabel names the control's applicability.
 func (p *controlPage) ApplicabilityLabel() string { return applicabilityLabel(p.Entry.Applicability) }
 
-// RiskRefs lists the risks that include the control.
-func (p *controlPage) RiskRefs() string { return soaRow{Risks: p.Risks}.RiskRefs() }
+// DerivedFrom are the risks and obligations that include the control.
+func (p *controlPage) DerivedFrom() []soa.Reason { return append(slices.Clone(p.Risks), p.Required...) }
+
+// ReasonKindLabel names the kind of a reason of the statement.
+func (p *controlPage) ReasonKindLabel(kind string) string { return isms.ReasonKind(kind).Label() }
+
+// RiskRefs lists the risks and obligations that include the control.
+func (p *controlPage) RiskRefs() string { return soaRow{Risks: p.Risks, Others: p.Required}.RiskRefs() }
 
 func (u *UI) controlPage(q *request) error {
 	return u.showControl(q, http.StatusOK, controlState{})
@@ -219,11 +231,22 @@ func (u *UI) showControl(q *request, status int, state controlState) error {
 	}
 	page.Owner = d.Members[d.Record.OwnerID]
 	for _, r := range d.Entry.Reasons {
-		if r.Kind == "risk" {
+		switch {
+		case r.Kind == "risk":
 			page.Risks = append(page.Risks, r)
+		case isObligationReason(r):
+			page.Required = append(page.Required, r)
 		}
 	}
 	page.Reasons = d.Reasons
+	obligations, err := u.svc.ControlObligations(ctx, q.access, ref)
+	if err != nil {
+		return err
+	}
+	for _, o := range obligations {
+		page.Obligations = append(page.Obligations, obligationRow{Obligation: o, Link: q.orgPath("obligations", o.ID), Overdue: o.Overdue(time.Now())})
+	}
+	page.NewObligation = q.orgPath("obligations", "new") + "?control=" + url.QueryEscape(ref)
 	for _, r := range d.Entry.Refinements {
 		rf := controlRefinement{Refinement: r}
 		if pr, err := framework.ParseRef(r.Ref); err == nil {

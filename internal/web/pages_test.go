@@ -88,6 +88,9 @@ func TestEveryTemplateRenders(t *testing.T) {
 	for name, pages := range soaPageSamples(frame) {
 		samples[name] = pages
 	}
+	for name, pages := range obligationPageSamples(frame) {
+		samples[name] = pages
+	}
 	// Vulnerability management adds pages of its own and sections to
 	// others, whose samples it adds to theirs.
 	for name, pages := range scanPageSamples(frame) {

@@ -249,13 +249,38 @@ type soaRow struct {
 // ApplicabilityLabel names the row's applicability.
 func (r soaRow) ApplicabilityLabel() string { return applicabilityLabel(r.Applicability) }
 
-// RiskRefs lists the risks that include the control, for the derived note.
+// RiskRefs lists the risks and obligations that include the control, for
+// the derived note.
 func (r soaRow) RiskRefs() string {
-	refs := make([]string, len(r.Risks))
-	for i, s := range r.Risks {
-		refs[i] = s.Ref
+	var refs []string
+	for _, s := range r.Risks {
+		refs = append(refs, s.Ref)
+	}
+	for _, s := range r.Others {
+		if isObligationReason(s) {
+			refs = append(refs, s.Ref)
+		}
 	}
 	return strings.Join(refs, ", ")
+}
+
+// DerivedFrom are the risks and obligations that include a control nobody
+// decided on.
+func (r soaRow) DerivedFrom() []soa.Reason {
+	out := slices.Clone(r.Risks)
+	for _, s := range r.Others {
+		if isObligationReason(s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// isObligationReason tells an applicable obligation's reason from a
+// documented one: only obligations are cited by an OB- reference.
+func isObligationReason(r soa.Reason) bool {
+	_, ok := isms.ParseObligationRef(r.Ref)
+	return r.Kind != "risk" && ok
 }
 
 type soaGroup struct {
