@@ -42,7 +42,58 @@ type Row struct {
 	Supplier isms.Supplier
 	// Owner is the email address of the accountable member, or empty.
 	Owner string
+	// Given are the columns of the file, the same for every row.
+	Given []string
 }
+
+// Over returns the row's supplier laid over one already in the register:
+// what the file's columns say replaces, what it has no column for stays.
+// The owner, which the caller resolves from an email, is left as cur has
+// it.
+func (r Row) Over(cur isms.Supplier) isms.Supplier {
+	next := cur
+	s := r.Supplier
+	for _, c := range r.Given {
+		switch c {
+		case "name":
+			next.Name = s.Name
+		case "kind":
+			next.Kind = s.Kind
+		case "criticality":
+			next.Criticality = s.Criticality
+		case "status":
+			next.Status = s.Status
+		case "services":
+			next.Services = s.Services
+		case "website":
+			next.Website = s.Website
+		case "contact":
+			next.Contact = s.Contact
+		case "data_shared":
+			next.DataShared = s.DataShared
+		case "data_location":
+			next.DataLocation = s.DataLocation
+		case "clauses":
+			next.Clauses = s.Clauses
+		case "incident_hours":
+			next.IncidentHours = s.IncidentHours
+		case "contract_ends":
+			next.ContractEnds = s.ContractEnds
+		case "review_cadence":
+			next.ReviewCadence = s.ReviewCadence
+		case "last_reviewed":
+			next.LastReviewed = s.LastReviewed
+		case "exit_plan":
+			next.ExitPlan = s.ExitPlan
+		case "notes":
+			next.Notes = s.Notes
+		}
+	}
+	return next
+}
+
+// Has reports whether the file has a column.
+func (r Row) Has(col string) bool { return slices.Contains(r.Given, col) }
 
 // Problem is one thing wrong in a file: the line (0 for the whole file)
 // and the column.
@@ -178,6 +229,7 @@ func ReadCSV(file string, in io.Reader) ([]Row, error) {
 		if !ok {
 			continue
 		}
+		row.Given = cols
 		key := strings.ToLower(row.Supplier.Name)
 		if first, dup := firstLine[key]; dup {
 			rd.add(line, "name", "%q is also the name on line %d; each supplier is one row", clip(row.Supplier.Name), first)
