@@ -7,8 +7,10 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/isms-dev/isms/internal/isms"
+	"github.com/isms-dev/isms/internal/report"
 	"github.com/isms-dev/isms/internal/store"
 	"github.com/isms-dev/isms/internal/supplier"
 )
@@ -124,15 +126,6 @@ func (s *Service) ListSuppliers(ctx context.Context, a Access, f isms.SupplierFi
 		return matched[start:min(start+limit, len(matched))], nil
 	}, key)
 	return p, err
-}
-
-// Register returns the whole register, judged today, for exports and
-// the command line.
-func (s *Service) Register(ctx context.Context, a Access) ([]SupplierRow, error) {
-	if err := a.require(isms.PermRead); err != nil {
-		return nil, err
-	}
-	return s.register(ctx, s.db.Reads, a.Org.ID)
 }
 
 // SupplierDetail is everything the register holds about a supplier.
@@ -523,25 +516,106 @@ func csvField(field string) string {
 	return field
 }
 
-// SupplierCSV writes the register, or the part a filter selects, as the
-// supplier CSV that ImportSuppliers reads back.
-func (s *Service) SupplierCSV(ctx context.Context, a Access, w io.Writer, rows []SupplierRow) error {
+// selectSuppliers returns the suppliers a filter selects, all of them,
+// with the organisation's members by id.
+func (s *Service) selectSuppliers(ctx context.Context, a Access, f isms.SupplierFilter) ([]SupplierRow, map[string]isms.Member, error) {
 	if err := a.require(isms.PermRead); err != nil {
-		return err
+		return nil, nil, err
 	}
+	if err := f.Validate(); err != nil {
+		return nil, nil, err
+	}
+	rows, err := s.register(ctx, s.db.Reads, a.Org.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	rows = slices.DeleteFunc(rows, func(r SupplierRow) bool { return !f.Match(r.Supplier, r.Flags) })
 	members, err := s.db.AllMembers(ctx, a.Org.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	byID := map[string]isms.Member{}
+	for _, m := range members {
+		byID[m.ID] = m
+	}
+	return rows, byID, nil
+}
+
+// ExportSuppliersCSV writes the suppliers a filter selects as the
+// supplier CSV, which ImportSuppliers reads back.
+func (s *Service) ExportSuppliersCSV(ctx context.Context, a Access, f isms.SupplierFilter, w io.Writer) error {
+	rows, members, err := s.selectSuppliers(ctx, a, f)
 	if err != nil {
 		return err
 	}
-	email := map[string]string{}
-	for _, m := range members {
-		email[m.ID] = m.Email
-	}
 	out := make([]supplier.Row, len(rows))
 	for i, r := range rows {
-		out[i] = supplier.Row{Supplier: r.Supplier, Owner: email[r.OwnerID]}
+		out[i] = supplier.Row{Supplier: r.Supplier, Owner: members[r.OwnerID].Email}
 	}
 	return supplier.WriteCSV(w, out)
+}
+
+// ExportSuppliersXLSX writes the suppliers a filter selects as a
+// spreadsheet for an auditor, with their assurance and flags.
+func (s *Service) ExportSuppliersXLSX(ctx context.Context, a Access, f isms.SupplierFilter, w io.Writer) error {
+	rows, members, err := s.selectSuppliers(ctx, a, f)
+	if err != nil {
+		return err
+	}
+	certs, err := s.db.Certifications(ctx, a.Org.ID, "")
+	if err != nil {
+		return err
+	}
+	links, err := s.db.SupplierAssets(ctx, a.Org.ID, "")
+	if err != nil {
+		return err
+	}
+	assetIDs := make([]string, 0, len(links))
+	for _, l := range links {
+		assetIDs = append(assetIDs, l.AssetID)
+	}
+	labels, err := s.db.AssetLabels(ctx, a.Org.ID, assetIDs, 0)
+	if err != nil {
+		return err
+	}
+	assetName := map[string]string{}
+	for _, l := range labels {
+		assetName[l.ID] = l.Name
+	}
+	assetsOf, certsOf := map[string][]string{}, map[string][]string{}
+	for _, l := range links {
+		assetsOf[l.SupplierID] = append(assetsOf[l.SupplierID], assetName[l.AssetID])
+	}
+	for _, c := range certs {
+		certsOf[c.SupplierID] = append(certsOf[c.SupplierID], c.Kind.Label()+", until "+c.ValidUntil.Format(time.DateOnly))
+	}
+	out := make([]report.Supplier, len(rows))
+	for i, r := range rows {
+		x := report.Supplier{Name: r.Name, Kind: r.Kind.Label(), Criticality: r.Criticality.Label(), Status: r.Status.Label(),
+			Owner: members[r.OwnerID].Name, Services: r.Services, DataLocation: r.DataLocation, IncidentHours: r.IncidentHours,
+			ContractEnds: r.ContractEnds, LastReviewed: r.LastReviewed, ReviewCadence: string(r.ReviewCadence), ExitPlan: r.ExitPlan,
+			Assets: assetsOf[r.ID], Certifications: certsOf[r.ID]}
+		next := r.NextReview()
+		x.NextReview = &next
+		for _, d := range r.DataShared {
+			x.DataShared = append(x.DataShared, d.Label())
+		}
+		for _, k := range r.Clauses {
+			c, _ := isms.ClauseByKey(k)
+			x.Clauses = append(x.Clauses, c.Label)
+		}
+		for _, c := range r.MissingClauses() {
+			x.MissingClauses = append(x.MissingClauses, c.Label)
+		}
+		if r.Latest != nil {
+			x.Assessment = fmt.Sprintf("%s, %s, %s", r.Latest.Result.Label(), r.Latest.AssessedOn.Format(time.DateOnly), r.Latest.Assessor)
+		}
+		for _, fl := range r.Flags {
+			x.Flags = append(x.Flags, fl.Kind.Label()+": "+fl.Detail)
+		}
+		out[i] = x
+	}
+	return report.SuppliersXLSX(w, a.Org.Name, s.now(), out)
 }
 
 // SupplierMetrics are the figures the pages of the supplier controls

@@ -187,11 +187,7 @@ func TestSupplierImportIsAllOrNothing(t *testing.T) {
 			t.Errorf("updated by the file = %+v, %v; want the exit plan emptied, the notes (no column) kept", got.Supplier, err)
 		}
 		var b bytes.Buffer
-		rows, err := e.svc.Register(ctx, manager)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := e.svc.SupplierCSV(ctx, manager, &b, rows); err != nil {
+		if err := e.svc.ExportSuppliersCSV(ctx, manager, isms.SupplierFilter{}, &b); err != nil {
 			t.Fatal(err)
 		}
 		if !strings.Contains(b.String(), "Lattice GPU Cloud,cloud,critical,active,,mia@example.com") {
@@ -201,6 +197,10 @@ func TestSupplierImportIsAllOrNothing(t *testing.T) {
 		again, err := e.svc.ImportSuppliers(ctx, manager, "export.csv", &b, false)
 		if err != nil || len(again.Created) != 0 || len(again.Updated) != 3 {
 			t.Errorf("re-import of the export = %+v, %v", again, err)
+		}
+		var x bytes.Buffer
+		if err := e.svc.ExportSuppliersXLSX(ctx, manager, isms.SupplierFilter{Kind: isms.SupplierCloud}, &x); err != nil || x.Len() == 0 {
+			t.Errorf("XLSX export: %d bytes, %v", x.Len(), err)
 		}
 		viewer := e.member(t, "vic@example.com", isms.RoleViewer)
 		if _, err := e.svc.ImportSuppliers(ctx, viewer, "s.csv", strings.NewReader(good), false); !errors.Is(err, isms.ErrForbidden) {
