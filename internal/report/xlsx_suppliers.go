@@ -9,15 +9,15 @@ import (
 // Supplier is one entry of the supplier register, in words.
 type Supplier struct {
 	Name, Kind, Criticality, Status, Owner, Services string
-	DataShared                                      []string
-	DataLocation                                    string
-	Clauses, MissingClauses                         []string
-	IncidentHours                                   int
-	ContractEnds, LastReviewed, NextReview          *time.Time
-	ReviewCadence, ExitPlan                         string
-	Assets, Certifications                          []string
-	Assessment                                      string
-	Flags                                           []string
+	DataShared                                       []string
+	DataLocation                                     string
+	Clauses, MissingClauses                          []string
+	IncidentHours                                    int
+	ContractEnds, LastReviewed, NextReview           *time.Time
+	ReviewCadence, ExitPlan                          string
+	Assets, Certifications                           []string
+	Assessment                                       string
+	Flags                                            []string
 }
 
 // SuppliersXLSX writes the supplier register (ISO/IEC 27001:2022 Annex A
