@@ -572,6 +572,7 @@ func exerciseAPI(t *testing.T, f *fixture) {
 	exerciseRecords(t, f)
 	exerciseSoA(t, f)
 	exerciseScans(t, f)
+	exerciseSuppliers(t, f)
 }
 
 // testFile reads one of the framework package's example files.
