@@ -684,3 +684,34 @@ func (f SupplierFilter) Match(s Supplier, flags []Flag) bool {
 	}
 	return true
 }
+
+// AssessmentQuestions are the questions a supplier security assessment
+// starts from; an assessor may drop some and add others.
+var AssessmentQuestions = []string{
+	"Which independent certificate or report covers the service we use, and what does it leave out of scope?",
+	"How is our data protected in transit and at rest, and who holds the keys?",
+	"Where is our data stored and processed, including backups and support access?",
+	"Which sub-processors handle our data, and how are we told before one is added?",
+	"How soon are we told of an incident that affects our data, and through which channel?",
+	"Is any of our data, prompts and outputs included, used to train or improve your models, and can the contract rule that out?",
+	"How are models we depend on changed, retrained or withdrawn, and how much notice do we get?",
+	"How is your staff's access to our data granted, logged and reviewed?",
+	"How is our data returned and deleted when the contract ends?",
+}
+
+// SupplierControls are the controls of ISO/IEC 27001:2022 a supplier's
+// records are evidence for: every supplier for the relationship (5.19),
+// its agreement (5.20) and its monitoring (5.22); a provider of cloud
+// services, models or software also for the ICT supply chain (5.21) and
+// the use of cloud services (5.23).
+func (k SupplierKind) Controls() []string {
+	refs := []string{"iso27001-2022:A.5.19", "iso27001-2022:A.5.20"}
+	if k == SupplierCloud || k == SupplierModelProvider || k == SupplierSaaS {
+		refs = append(refs, "iso27001-2022:A.5.21")
+	}
+	refs = append(refs, "iso27001-2022:A.5.22")
+	if k == SupplierCloud || k == SupplierModelProvider || k == SupplierSaaS {
+		refs = append(refs, "iso27001-2022:A.5.23")
+	}
+	return refs
+}

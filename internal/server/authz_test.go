@@ -601,6 +601,52 @@ var policy = map[string]rule{
 		id, a := f.supplierAssessment()
 		return call{method: "DELETE", path: "/api/v1/orgs/acme/suppliers/" + id + "/assessments/" + a}
 	}),
+	"GET /o/{org}/suppliers":        orgRoutes(allRoles, 0, 200, get("/o/acme/suppliers?flagged=1&kind=cloud")),
+	"GET /o/{org}/suppliers/new":    orgRoutes(writers, 403, 200, get("/o/acme/suppliers/new")),
+	"GET /o/{org}/suppliers/import": orgRoutes(writers, 403, 200, get("/o/acme/suppliers/import")),
+	"GET /o/{org}/suppliers/export": orgRoutes(allRoles, 0, 200, get("/o/acme/suppliers/export?format=xlsx")),
+	"POST /o/{org}/suppliers": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		return formCall("/o/acme/suppliers", "name", "UI supplier "+f.unique(), "kind", "saas", "criticality", "low")
+	}),
+	"POST /o/{org}/suppliers/import": orgRoutes(writers, 403, 200, func(f *fixture, _ *principal) call {
+		return call{method: "POST", path: "/o/acme/suppliers/import", form: url.Values{}, file: "name,kind,criticality\nUI import " + f.unique() + ",saas,low\n"}
+	}),
+	"GET /o/{org}/suppliers/{id}": orgRoutes(allRoles, 0, 200, func(f *fixture, _ *principal) call {
+		return call{method: "GET", path: "/o/acme/suppliers/" + f.supplier()}
+	}),
+	"GET /o/{org}/suppliers/{id}/edit": orgRoutes(writers, 403, 200, func(f *fixture, _ *principal) call {
+		return call{method: "GET", path: "/o/acme/suppliers/" + f.supplier() + "/edit"}
+	}),
+	"POST /o/{org}/suppliers/{id}": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		return formCall("/o/acme/suppliers/"+f.supplier(), "name", "UI renamed "+f.unique(), "kind", "saas", "criticality", "low")
+	}),
+	"POST /o/{org}/suppliers/{id}/delete": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		return formCall("/o/acme/suppliers/" + f.supplier() + "/delete")
+	}),
+	"POST /o/{org}/suppliers/{id}/review": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		return formCall("/o/acme/suppliers/" + f.supplier() + "/review")
+	}),
+	"POST /o/{org}/suppliers/{id}/assets": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		return formCall("/o/acme/suppliers/"+f.supplier()+"/assets", "asset_id", f.apiAsset(""))
+	}),
+	"POST /o/{org}/suppliers/{id}/assets/{link}/remove": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		id, link := f.supplierLink()
+		return formCall("/o/acme/suppliers/" + id + "/assets/" + link + "/remove")
+	}),
+	"POST /o/{org}/suppliers/{id}/certifications": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		return formCall("/o/acme/suppliers/"+f.supplier()+"/certifications", "kind", "iso27001", "valid_until", "2030-01-31")
+	}),
+	"POST /o/{org}/suppliers/{id}/certifications/{cert}/remove": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		id, cert := f.supplierCert()
+		return formCall("/o/acme/suppliers/" + id + "/certifications/" + cert + "/remove")
+	}),
+	"POST /o/{org}/suppliers/{id}/assessments": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		return formCall("/o/acme/suppliers/"+f.supplier()+"/assessments", "assessed_on", "2026-01-10", "assessor", "Ada", "result", "pass")
+	}),
+	"POST /o/{org}/suppliers/{id}/assessments/{assessment}/remove": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		id, a := f.supplierAssessment()
+		return formCall("/o/acme/suppliers/" + id + "/assessments/" + a + "/remove")
+	}),
 	"GET /o/{org}/scans": orgRoutes(allRoles, 0, 200, get("/o/acme/scans")),
 	"POST /o/{org}/scans": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
 		return call{method: "POST", path: "/o/acme/scans", form: url.Values{}, file: f.scanFile("10.8.0.2")}

@@ -96,6 +96,7 @@ func (u *UI) Register(r *router.Router) {
 	u.registerControlPages(r)
 	u.registerEvidencePages(r)
 	u.registerScanPages(r)
+	u.registerSupplierPages(r)
 }
 
 // request is what a signed-in handler knows about the request.
