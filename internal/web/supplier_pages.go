@@ -389,9 +389,9 @@ func (u *UI) deleteSupplier(q *request) error {
 
 type supplierForm struct {
 	Name, Kind, Services, Criticality, Status, OwnerID, Website, Contact string
-	DataShared, Clauses                                                 []string
-	DataLocation, IncidentHours, ContractEnds, ReviewCadence            string
-	LastReviewed, ExitPlan, Notes                                       string
+	DataShared, Clauses                                                  []string
+	DataLocation, IncidentHours, ContractEnds, ReviewCadence             string
+	LastReviewed, ExitPlan, Notes                                        string
 }
 
 // Has reports whether a checkbox value is ticked.

@@ -33,8 +33,8 @@ func supplierPageSamples(frame func(string) Page) map[string][]basePage {
 		Certifications: []isms.Certification{cert}, Assessments: []isms.Assessment{assessment},
 		Assets: []app.LinkedAsset{{AssetLabel: store.AssetLabel{ID: "a1", Name: "train-cluster", Type: isms.AssetComputeCluster}, LinkID: "l1"}}}
 	full := &supplierPage{Page: frame(gpu.Name), supplierChoices: choices, Detail: detail, Owner: "Dana",
-		Certs: []certView{{Certification: cert, State: "expiring", Countdown: "20 days left", Current: true}},
-		Clauses: []clauseView{{Clause: isms.Clauses[0], Expected: true}, {Clause: isms.Clauses[3], Held: true, Expected: true}, {Clause: isms.Clauses[7]}},
+		Certs:    []certView{{Certification: cert, State: "expiring", Countdown: "20 days left", Current: true}},
+		Clauses:  []clauseView{{Clause: isms.Clauses[0], Expected: true}, {Clause: isms.Clauses[3], Held: true, Expected: true}, {Clause: isms.Clauses[7]}},
 		Controls: []controlView{{Cite: "A.5.19", Title: controlTitles["iso27001-2022:A.5.19"], Link: "/c"}}, NextDue: "2026-10-29", Overdue: true,
 		CanEdit: true, Options: []store.AssetLabel{{ID: "a2", Name: "chat-api", Type: isms.AssetInferenceEndpoint}}, CertKinds: isms.CertificationKinds,
 		Results: isms.AssessmentResults, Questions: isms.AssessmentQuestions, ExtraRows: []int{9, 10}, Today: "2026-11-29",
