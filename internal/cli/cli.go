@@ -94,6 +94,7 @@ Settings come from flags, ISMS_* environment variables and an optional TOML file
 		env.evidenceCmd(),
 		env.importCmd(),
 		env.findingCmd(),
+		env.supplierCmd(),
 	)
 	return root
 }
