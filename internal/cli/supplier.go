@@ -240,4 +240,3 @@ func (e *environment) supplierExportCmd() *cobra.Command {
 	}
 	return cmd
 }
-
