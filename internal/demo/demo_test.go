@@ -78,6 +78,27 @@ func TestSeed(t *testing.T) {
 				t.Errorf("the demo has no %s", typ)
 			}
 		}
+		suppliers, err := svc.ListSuppliers(ctx, acc, isms.SupplierFilter{})
+		if err != nil || suppliers.Total < 6 {
+			t.Errorf("the demo register holds %d suppliers (%v); want its clouds, model providers and data vendors", suppliers.Total, err)
+		}
+		kinds := map[isms.SupplierKind]bool{}
+		for _, s := range suppliers.Suppliers {
+			kinds[s.Kind] = true
+		}
+		for _, k := range []isms.SupplierKind{isms.SupplierCloud, isms.SupplierModelProvider, isms.SupplierDataVendor} {
+			if !kinds[k] {
+				t.Errorf("the demo has no supplier of kind %s", k)
+			}
+		}
+		for _, fk := range isms.FlagKinds {
+			if p, _ := svc.ListSuppliers(ctx, acc, isms.SupplierFilter{Flag: fk}); p.Total == 0 {
+				t.Errorf("no demo supplier is flagged %s; the register should show each", fk)
+			}
+		}
+		if in, _ := svc.ListSuppliers(ctx, acc, isms.SupplierFilter{Status: isms.SupplierActive}); in.Total == in.Flagged {
+			t.Error("every active demo supplier is flagged; some should be in order")
+		}
 		risks, err := svc.ListRisks(ctx, acc, isms.RiskFilter{Limit: 200})
 		if err != nil || risks.Total < 20 {
 			t.Fatalf("the demo register holds %d risks (%v); want twenty or more", risks.Total, err)

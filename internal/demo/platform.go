@@ -301,7 +301,10 @@ func seedPlatform(ctx context.Context, svc *app.Service, slug string) error {
 	if err := seedSoA(ctx, svc, as, member, now); err != nil {
 		return err
 	}
-	return seedScans(ctx, svc, as[priya], now)
+	if err := seedScans(ctx, svc, as[priya], now); err != nil {
+		return err
+	}
+	return seedSuppliers(ctx, svc, as[priya], ids, member, now)
 }
 
 func seedRisk(ctx context.Context, svc *app.Service, as map[string]app.Access, ids map[string]string, member func(string) string,
