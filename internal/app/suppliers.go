@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -38,6 +39,11 @@ func (s *Service) register(ctx context.Context, r store.Reads, orgID string) ([]
 	if err != nil {
 		return nil, err
 	}
+	// PostgreSQL may sort names by its locale; pages are cut by comparing
+	// bytes, so the order must be by bytes on either database.
+	slices.SortFunc(list, func(a, b isms.Supplier) int {
+		return cmp.Or(strings.Compare(a.Name, b.Name), strings.Compare(a.ID, b.ID))
+	})
 	certs, err := r.Certifications(ctx, orgID, "")
 	if err != nil {
 		return nil, err
@@ -115,7 +121,6 @@ func (s *Service) ListSuppliers(ctx context.Context, a Access, f isms.SupplierFi
 	p.Suppliers, p.Next, err = listPage(f.Cursor, f.Limit, func(after string, limit int) ([]SupplierRow, error) {
 		start := 0
 		if after != "" {
-			// Names sort as the store sorts them, by byte.
 			start, _ = slices.BinarySearchFunc(matched, after, func(r SupplierRow, k string) int {
 				return strings.Compare(key(r), k)
 			})

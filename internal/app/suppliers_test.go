@@ -223,3 +223,40 @@ func flagKinds(flags []isms.Flag) []isms.FlagKind {
 func hasField(err error, field string) bool {
 	return slices.ContainsFunc(isms.FieldErrors(err), func(f isms.FieldError) bool { return f.Field == field })
 }
+
+// TestSupplierPagesCoverTheRegister pages one supplier at a time through
+// names whose order differs between byte and locale collation: every
+// supplier must come exactly once, in byte order. It tells the two apart
+// only on a PostgreSQL database with a locale collation, not with C.
+func TestSupplierPagesCoverTheRegister(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
+		ctx := context.Background()
+		e := newEnv(t, db)
+		op := e.opAccess(t)
+		names := []string{"alpha cloud", "Beta Labels", "_underscore", "Ärzte Data", "beta labs"}
+		for _, n := range names {
+			if _, err := e.svc.CreateSupplier(ctx, op, isms.Supplier{Name: n, Kind: isms.SupplierSaaS, Criticality: isms.CriticalityLow}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var got []string
+		cursor := ""
+		for range len(names) + 1 {
+			p, err := e.svc.ListSuppliers(ctx, op, isms.SupplierFilter{Limit: 1, Cursor: cursor})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range p.Suppliers {
+				got = append(got, r.Name)
+			}
+			if cursor = p.Next; cursor == "" {
+				break
+			}
+		}
+		want := slices.Clone(names)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("pages = %q, want %q", got, want)
+		}
+	})
+}
