@@ -273,6 +273,17 @@ func (s *Service) DeleteAsset(ctx context.Context, a Access, id string) error {
 				return err
 			}
 		}
+		links, err := tx.SupplierAssets(ctx, a.Org.ID, "")
+		if err != nil {
+			return err
+		}
+		for _, l := range links {
+			if l.AssetID == id {
+				if err := tx.UnlinkSupplierAsset(ctx, a.Org.ID, l.SupplierID, l.ID); err != nil {
+					return err
+				}
+			}
+		}
 		return tx.DeleteAsset(ctx, a.Org.ID, id)
 	})
 }

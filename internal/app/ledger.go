@@ -183,7 +183,7 @@ func (s *Service) RecordLabels(ctx context.Context, a Access, entries []ledger.E
 			label, _ = content["file_name"].(string)
 		case store.RecordOrgFramework:
 			label, _ = content["framework_id"].(string)
-		case store.RecordAsset, store.RecordRiskAction:
+		case store.RecordAsset, store.RecordRiskAction, store.RecordSupplier:
 			label, _ = content["name"].(string)
 			if label == "" {
 				label, _ = content["description"].(string)
@@ -208,6 +208,13 @@ func (s *Service) RecordLabels(ctx context.Context, a Access, entries []ledger.E
 			target, _ := content["target"].(string)
 			ref, _ := content["ref"].(string)
 			label = strings.TrimSpace(target + " " + ref)
+		case store.RecordSupplierCert:
+			kind, _ := content["kind"].(string)
+			label = isms.CertificationKind(kind).Label()
+		case store.RecordSupplierAssessment:
+			result, _ := content["result"].(string)
+			assessor, _ := content["assessor"].(string)
+			label = isms.AssessmentResult(result).Label() + ", " + assessor
 		case store.RecordSoAVersion:
 			fw, _ := content["framework"].(string)
 			if n, ok := content["version"].(float64); ok {

@@ -462,7 +462,7 @@ func (s *Service) ImportObligations(ctx context.Context, a Access, name string, 
 		var problems obligation.Problems
 		fail := func(line int, fe []isms.FieldError) {
 			for _, f := range fe {
-				problems = append(problems, obligation.Problem{File: name, Line: line, Field: csvField(f.Field), Message: f.Detail})
+				problems = append(problems, obligation.Problem{File: name, Line: line, Field: obligationCSVField(f.Field), Message: f.Detail})
 			}
 		}
 		for _, row := range rows {
@@ -529,7 +529,7 @@ func (s *Service) ImportObligations(ctx context.Context, a Access, name string, 
 }
 
 // csvField names the CSV column of a field the application checks.
-func csvField(field string) string {
+func obligationCSVField(field string) string {
 	switch field {
 	case "owner_id":
 		return "owner"
@@ -577,7 +577,7 @@ func ObligationCSVTemplate() []byte { return obligation.Template() }
 
 // register reads every obligation a filter selects, with the names of
 // their owners and assets.
-func (s *Service) register(ctx context.Context, a Access, f isms.ObligationFilter) ([]isms.Obligation, map[string]isms.Member, map[string]string, error) {
+func (s *Service) obligationRegister(ctx context.Context, a Access, f isms.ObligationFilter) ([]isms.Obligation, map[string]isms.Member, map[string]string, error) {
 	if err := a.require(isms.PermRead); err != nil {
 		return nil, nil, nil, err
 	}
@@ -626,7 +626,7 @@ func (s *Service) register(ctx context.Context, a Access, f isms.ObligationFilte
 // ExportObligationsCSV writes the register in the layout
 // ImportObligations reads back.
 func (s *Service) ExportObligationsCSV(ctx context.Context, a Access, f isms.ObligationFilter, w io.Writer) error {
-	all, members, assets, err := s.register(ctx, a, f)
+	all, members, assets, err := s.obligationRegister(ctx, a, f)
 	if err != nil {
 		return err
 	}
@@ -646,7 +646,7 @@ func (s *Service) ExportObligationsCSV(ctx context.Context, a Access, f isms.Obl
 
 // ExportObligationsXLSX writes the register as a spreadsheet for people.
 func (s *Service) ExportObligationsXLSX(ctx context.Context, a Access, f isms.ObligationFilter, w io.Writer) error {
-	all, members, assets, err := s.register(ctx, a, f)
+	all, members, assets, err := s.obligationRegister(ctx, a, f)
 	if err != nil {
 		return err
 	}

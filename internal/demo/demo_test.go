@@ -79,6 +79,27 @@ func TestSeed(t *testing.T) {
 				t.Errorf("the demo has no %s", typ)
 			}
 		}
+		suppliers, err := svc.ListSuppliers(ctx, acc, isms.SupplierFilter{})
+		if err != nil || suppliers.Total < 6 {
+			t.Errorf("the demo register holds %d suppliers (%v); want its clouds, model providers and data vendors", suppliers.Total, err)
+		}
+		kinds := map[isms.SupplierKind]bool{}
+		for _, s := range suppliers.Suppliers {
+			kinds[s.Kind] = true
+		}
+		for _, k := range []isms.SupplierKind{isms.SupplierCloud, isms.SupplierModelProvider, isms.SupplierDataVendor} {
+			if !kinds[k] {
+				t.Errorf("the demo has no supplier of kind %s", k)
+			}
+		}
+		for _, fk := range isms.FlagKinds {
+			if p, _ := svc.ListSuppliers(ctx, acc, isms.SupplierFilter{Flag: fk}); p.Total == 0 {
+				t.Errorf("no demo supplier is flagged %s; the register should show each", fk)
+			}
+		}
+		if in, _ := svc.ListSuppliers(ctx, acc, isms.SupplierFilter{Status: isms.SupplierActive}); in.Total == in.Flagged {
+			t.Error("every active demo supplier is flagged; some should be in order")
+		}
 		risks, err := svc.ListRisks(ctx, acc, isms.RiskFilter{Limit: 200})
 		if err != nil || risks.Total < 20 {
 			t.Fatalf("the demo register holds %d risks (%v); want twenty or more", risks.Total, err)
@@ -124,9 +145,9 @@ func TestSeed(t *testing.T) {
 		if err != nil || register.Total < 6 {
 			t.Fatalf("demo obligations = %d, %v", register.Total, err)
 		}
-		kinds, classes, overdueObligations, notApplicable := map[isms.ObligationKind]bool{}, map[isms.AIRiskClass]bool{}, 0, 0
+		oblKinds, classes, overdueObligations, notApplicable := map[isms.ObligationKind]bool{}, map[isms.AIRiskClass]bool{}, 0, 0
 		for _, o := range register.Obligations {
-			kinds[o.Kind] = true
+			oblKinds[o.Kind] = true
 			classes[o.AIRiskClass] = true
 			if o.Overdue(time.Now()) {
 				overdueObligations++
@@ -135,10 +156,10 @@ func TestSeed(t *testing.T) {
 				notApplicable++
 			}
 		}
-		if !kinds[isms.ObligationLegal] || !kinds[isms.ObligationRegulatory] || !kinds[isms.ObligationContractual] ||
+		if !oblKinds[isms.ObligationLegal] || !oblKinds[isms.ObligationRegulatory] || !oblKinds[isms.ObligationContractual] ||
 			!classes[isms.AILimitedRisk] || overdueObligations == 0 || notApplicable == 0 {
 			t.Errorf("demo register: kinds %v, AI classes %v, %d overdue, %d not applicable; want GDPR, the AI Act with a class, "+
-				"a contract, one overdue and one judged not to apply", kinds, classes, overdueObligations, notApplicable)
+				"a contract, one overdue and one judged not to apply", oblKinds, classes, overdueObligations, notApplicable)
 		}
 		if versions, err := svc.SoAVersions(ctx, acc, "iso27001-2022"); err != nil || len(versions) != 1 {
 			t.Errorf("demo statement versions = %d, %v; want one approved", len(versions), err)

@@ -307,6 +307,9 @@ func seedPlatform(ctx context.Context, svc *app.Service, slug string) error {
 	if err := seedScans(ctx, svc, as[priya], now); err != nil {
 		return err
 	}
+	if err := seedSuppliers(ctx, svc, as[priya], ids, member, now); err != nil {
+		return err
+	}
 	return seedNonconformities(ctx, svc, as, member, now)
 }
 

@@ -574,6 +574,7 @@ func exerciseAPI(t *testing.T, f *fixture) {
 	exerciseScans(t, f)
 	exerciseNonconformities(t, f)
 	exerciseObligations(t, f)
+	exerciseSuppliers(t, f)
 }
 
 // testFile reads one of the framework package's example files.

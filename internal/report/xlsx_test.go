@@ -428,3 +428,25 @@ func TestXLSXEmptyReport(t *testing.T) {
 		}
 	}
 }
+
+func TestSuppliersXLSXContent(t *testing.T) {
+	ends := time.Date(2027, 6, 30, 0, 0, 0, 0, time.UTC)
+	suppliers := []Supplier{
+		{Name: "Lattice GPU Cloud", Kind: "Cloud and compute", Criticality: "Critical", Status: "Active", Owner: "Tomás Ortega",
+			DataShared: []string{"Training data", "Model weights"}, Clauses: []string{"Confidentiality", "Right to audit"},
+			MissingClauses: []string{"Data location"}, IncidentHours: 24, ContractEnds: &ends, ReviewCadence: "quarterly",
+			ExitPlan: "Second region", Assets: []string{"Training cluster"}, Certifications: []string{"ISO/IEC 27001 certificate, until 2027-01-31"},
+			Assessment: "Pass, 2026-01-15, Ada", Flags: []string{"Contract clauses missing: the contract lacks data location"}},
+		{Name: "=evil()", Kind: "Other", Criticality: "Low", Status: "Ended"},
+	}
+	f := openXLSX(t, func(w io.Writer) error { return SuppliersXLSX(w, "Helix Labs Ltd", generated, suppliers) })
+	if got, want := f.GetSheetList(), []string{"Cover", "Suppliers"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("sheets = %q, want %q", got, want)
+	}
+	rows := sheetRows(t, f, "Suppliers")
+	if len(rows) != 3 || rows[1][0] != "Lattice GPU Cloud" || rows[1][10] != "24" || rows[1][11] != "2027-06-30" ||
+		rows[1][19] != "Contract clauses missing: the contract lacks data location" || rows[2][0] != "'=evil()" {
+		t.Errorf("Suppliers sheet = %q", rows)
+	}
+	checkNoFormula(t, f)
+}

@@ -559,6 +559,96 @@ var policy = map[string]rule{
 	"GET /api/v1/orgs/{org}/vulnerability-sla":     orgRoutes(allRoles, 0, 200, get("/api/v1/orgs/acme/vulnerability-sla")),
 	"PUT /api/v1/orgs/{org}/vulnerability-sla": orgRoutes(writers, 403, 200, jsonCall("PUT", "/api/v1/orgs/acme/vulnerability-sla",
 		`{"critical_days": 15, "high_days": 30, "medium_days": 90, "low_days": 180}`)),
+	// The supplier register: any role reads it; changes need write_records.
+	"GET /api/v1/orgs/{org}/suppliers": orgRoutes(allRoles, 0, 200, get("/api/v1/orgs/acme/suppliers?flagged=true&limit=5")),
+	"POST /api/v1/orgs/{org}/suppliers": orgRoutes(writers, 403, 201, func(f *fixture, _ *principal) call {
+		return call{method: "POST", path: "/api/v1/orgs/acme/suppliers", body: `{"name": "API supplier ` + f.unique() + `", "kind": "saas", "criticality": "low"}`}
+	}),
+	"GET /api/v1/orgs/{org}/suppliers/export": orgRoutes(allRoles, 0, 200, get("/api/v1/orgs/acme/suppliers/export?format=xlsx")),
+	"POST /api/v1/orgs/{org}/supplier-imports": orgRoutes(writers, 403, 200, func(f *fixture, _ *principal) call {
+		return call{method: "POST", path: "/api/v1/orgs/acme/supplier-imports", contentType: "text/csv",
+			body: "name,kind,criticality\nImported " + f.unique() + ",saas,low\n"}
+	}),
+	"GET /api/v1/orgs/{org}/suppliers/{id}": orgRoutes(allRoles, 0, 200, func(f *fixture, _ *principal) call {
+		return call{method: "GET", path: "/api/v1/orgs/acme/suppliers/" + f.supplier()}
+	}),
+	"PUT /api/v1/orgs/{org}/suppliers/{id}": orgRoutes(writers, 403, 200, func(f *fixture, _ *principal) call {
+		return call{method: "PUT", path: "/api/v1/orgs/acme/suppliers/" + f.supplier(), body: `{"name": "Renamed ` + f.unique() + `", "kind": "saas", "criticality": "low"}`}
+	}),
+	"DELETE /api/v1/orgs/{org}/suppliers/{id}": orgRoutes(writers, 403, 204, func(f *fixture, _ *principal) call {
+		return call{method: "DELETE", path: "/api/v1/orgs/acme/suppliers/" + f.supplier()}
+	}),
+	"POST /api/v1/orgs/{org}/suppliers/{id}/reviews": orgRoutes(writers, 403, 200, func(f *fixture, _ *principal) call {
+		return call{method: "POST", path: "/api/v1/orgs/acme/suppliers/" + f.supplier() + "/reviews"}
+	}),
+	"POST /api/v1/orgs/{org}/suppliers/{id}/assets": orgRoutes(writers, 403, 201, func(f *fixture, _ *principal) call {
+		return call{method: "POST", path: "/api/v1/orgs/acme/suppliers/" + f.supplier() + "/assets", body: `{"asset_id": "` + f.apiAsset("") + `"}`}
+	}),
+	"DELETE /api/v1/orgs/{org}/suppliers/{id}/assets/{link}": orgRoutes(writers, 403, 204, func(f *fixture, _ *principal) call {
+		id, link := f.supplierLink()
+		return call{method: "DELETE", path: "/api/v1/orgs/acme/suppliers/" + id + "/assets/" + link}
+	}),
+	"POST /api/v1/orgs/{org}/suppliers/{id}/certifications": orgRoutes(writers, 403, 201, func(f *fixture, _ *principal) call {
+		return call{method: "POST", path: "/api/v1/orgs/acme/suppliers/" + f.supplier() + "/certifications", body: `{"kind": "iso27001", "valid_until": "2030-01-31"}`}
+	}),
+	"DELETE /api/v1/orgs/{org}/suppliers/{id}/certifications/{cert}": orgRoutes(writers, 403, 204, func(f *fixture, _ *principal) call {
+		id, cert := f.supplierCert()
+		return call{method: "DELETE", path: "/api/v1/orgs/acme/suppliers/" + id + "/certifications/" + cert}
+	}),
+	"POST /api/v1/orgs/{org}/suppliers/{id}/assessments": orgRoutes(writers, 403, 201, func(f *fixture, _ *principal) call {
+		return call{method: "POST", path: "/api/v1/orgs/acme/suppliers/" + f.supplier() + "/assessments",
+			body: `{"assessed_on": "2026-01-10", "assessor": "Ada", "result": "pass"}`}
+	}),
+	"DELETE /api/v1/orgs/{org}/suppliers/{id}/assessments/{assessment}": orgRoutes(writers, 403, 204, func(f *fixture, _ *principal) call {
+		id, a := f.supplierAssessment()
+		return call{method: "DELETE", path: "/api/v1/orgs/acme/suppliers/" + id + "/assessments/" + a}
+	}),
+	"GET /o/{org}/suppliers":        orgRoutes(allRoles, 0, 200, get("/o/acme/suppliers?flagged=1&kind=cloud")),
+	"GET /o/{org}/suppliers/new":    orgRoutes(writers, 403, 200, get("/o/acme/suppliers/new")),
+	"GET /o/{org}/suppliers/import": orgRoutes(writers, 403, 200, get("/o/acme/suppliers/import")),
+	"GET /o/{org}/suppliers/export": orgRoutes(allRoles, 0, 200, get("/o/acme/suppliers/export?format=xlsx")),
+	"POST /o/{org}/suppliers": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		return formCall("/o/acme/suppliers", "name", "UI supplier "+f.unique(), "kind", "saas", "criticality", "low")
+	}),
+	"POST /o/{org}/suppliers/import": orgRoutes(writers, 403, 200, func(f *fixture, _ *principal) call {
+		return call{method: "POST", path: "/o/acme/suppliers/import", form: url.Values{}, file: "name,kind,criticality\nUI import " + f.unique() + ",saas,low\n"}
+	}),
+	"GET /o/{org}/suppliers/{id}": orgRoutes(allRoles, 0, 200, func(f *fixture, _ *principal) call {
+		return call{method: "GET", path: "/o/acme/suppliers/" + f.supplier()}
+	}),
+	"GET /o/{org}/suppliers/{id}/edit": orgRoutes(writers, 403, 200, func(f *fixture, _ *principal) call {
+		return call{method: "GET", path: "/o/acme/suppliers/" + f.supplier() + "/edit"}
+	}),
+	"POST /o/{org}/suppliers/{id}": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		return formCall("/o/acme/suppliers/"+f.supplier(), "name", "UI renamed "+f.unique(), "kind", "saas", "criticality", "low")
+	}),
+	"POST /o/{org}/suppliers/{id}/delete": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		return formCall("/o/acme/suppliers/" + f.supplier() + "/delete")
+	}),
+	"POST /o/{org}/suppliers/{id}/review": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		return formCall("/o/acme/suppliers/" + f.supplier() + "/review")
+	}),
+	"POST /o/{org}/suppliers/{id}/assets": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		return formCall("/o/acme/suppliers/"+f.supplier()+"/assets", "asset_id", f.apiAsset(""))
+	}),
+	"POST /o/{org}/suppliers/{id}/assets/{link}/remove": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		id, link := f.supplierLink()
+		return formCall("/o/acme/suppliers/" + id + "/assets/" + link + "/remove")
+	}),
+	"POST /o/{org}/suppliers/{id}/certifications": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		return formCall("/o/acme/suppliers/"+f.supplier()+"/certifications", "kind", "iso27001", "valid_until", "2030-01-31")
+	}),
+	"POST /o/{org}/suppliers/{id}/certifications/{cert}/remove": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		id, cert := f.supplierCert()
+		return formCall("/o/acme/suppliers/" + id + "/certifications/" + cert + "/remove")
+	}),
+	"POST /o/{org}/suppliers/{id}/assessments": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		return formCall("/o/acme/suppliers/"+f.supplier()+"/assessments", "assessed_on", "2026-01-10", "assessor", "Ada", "result", "pass")
+	}),
+	"POST /o/{org}/suppliers/{id}/assessments/{assessment}/remove": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		id, a := f.supplierAssessment()
+		return formCall("/o/acme/suppliers/" + id + "/assessments/" + a + "/remove")
+	}),
 	"GET /o/{org}/scans": orgRoutes(allRoles, 0, 200, get("/o/acme/scans")),
 	"POST /o/{org}/scans": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
 		return call{method: "POST", path: "/o/acme/scans", form: url.Values{}, file: f.scanFile("10.8.0.2")}

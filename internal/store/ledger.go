@@ -39,40 +39,44 @@ type ledgerTable struct {
 
 // Record types, as they appear in the ledger.
 const (
-	RecordOrganization      = "organization"
-	RecordUser              = "user"
-	RecordMember            = "member"
-	RecordAPIToken          = "api_token"
-	RecordFrameworkImport   = "framework_import"
-	RecordOrgFramework      = "org_framework"
-	RecordOrgSettings       = "org_settings"
-	RecordAsset             = "asset"
-	RecordAssetRelation     = "asset_relation"
-	RecordContext           = "isms_context"
-	RecordMethodology       = "risk_methodology"
-	RecordRisk              = "risk"
-	RecordRiskAsset         = "risk_asset"
-	RecordRiskControl       = "risk_control"
-	RecordRiskAction        = "risk_action"
-	RecordRiskDecision      = "risk_decision"
-	RecordControl           = "control"
-	RecordControlReason     = "control_reason"
-	RecordControlTask       = "control_task"
-	RecordEvidence          = "evidence"
-	RecordEvidenceLink      = "evidence_link"
-	RecordEvidenceRequest   = "evidence_request"
-	RecordSoAVersion        = "soa_version"
-	RecordScan              = "scan"
-	RecordVulnSLA           = "vulnerability_sla"
-	RecordNonconformity     = "nonconformity"
-	RecordCorrectiveAction  = "corrective_action"
-	RecordDocument          = "document"
-	RecordDocVersion        = "document_version"
-	RecordDocApproval       = "document_approval"
-	RecordDocAck            = "document_ack"
-	RecordObligation        = "obligation"
-	RecordObligationAsset   = "obligation_asset"
-	RecordObligationControl = "obligation_control"
+	RecordOrganization       = "organization"
+	RecordUser               = "user"
+	RecordMember             = "member"
+	RecordAPIToken           = "api_token"
+	RecordFrameworkImport    = "framework_import"
+	RecordOrgFramework       = "org_framework"
+	RecordOrgSettings        = "org_settings"
+	RecordAsset              = "asset"
+	RecordAssetRelation      = "asset_relation"
+	RecordContext            = "isms_context"
+	RecordMethodology        = "risk_methodology"
+	RecordRisk               = "risk"
+	RecordRiskAsset          = "risk_asset"
+	RecordRiskControl        = "risk_control"
+	RecordRiskAction         = "risk_action"
+	RecordRiskDecision       = "risk_decision"
+	RecordControl            = "control"
+	RecordControlReason      = "control_reason"
+	RecordControlTask        = "control_task"
+	RecordEvidence           = "evidence"
+	RecordEvidenceLink       = "evidence_link"
+	RecordEvidenceRequest    = "evidence_request"
+	RecordSoAVersion         = "soa_version"
+	RecordScan               = "scan"
+	RecordVulnSLA            = "vulnerability_sla"
+	RecordNonconformity      = "nonconformity"
+	RecordCorrectiveAction   = "corrective_action"
+	RecordDocument           = "document"
+	RecordDocVersion         = "document_version"
+	RecordDocApproval        = "document_approval"
+	RecordDocAck             = "document_ack"
+	RecordObligation         = "obligation"
+	RecordObligationAsset    = "obligation_asset"
+	RecordObligationControl  = "obligation_control"
+	RecordSupplier           = "supplier"
+	RecordSupplierAsset      = "supplier_asset"
+	RecordSupplierCert       = "supplier_certification"
+	RecordSupplierAssessment = "supplier_assessment"
 )
 
 // orgTable describes a table of organisation records keyed by id, the
@@ -154,6 +158,10 @@ var ledgerTables = []ledgerTable{
 	orgTable(RecordObligation, "obligations"),
 	orgTable(RecordObligationAsset, "obligation_assets"),
 	orgTable(RecordObligationControl, "obligation_controls"),
+	orgTable(RecordSupplier, "suppliers"),
+	orgTable(RecordSupplierAsset, "supplier_assets"),
+	orgTable(RecordSupplierCert, "supplier_certifications"),
+	orgTable(RecordSupplierAssessment, "supplier_assessments"),
 }
 
 func tableFor(recordType string) ledgerTable {

@@ -177,6 +177,9 @@ type controlPage struct {
 	// Vuln is the live evidence of vulnerability management, on the
 	// controls it is evidence for.
 	Vuln *vulnMetricsView
+	// Suppliers is the live evidence of the supplier register, on the
+	// controls of supplier relationships.
+	Suppliers *supplierMetricsView
 }
 
 // ApplicabilityLabel names the control's applicability.
@@ -286,6 +289,11 @@ func (u *UI) showControl(q *request, status int, state controlState) error {
 	page.People = ppl.Eligible
 	if vulnMetricsControls[ref] {
 		if page.Vuln, err = u.vulnMetricsView(q); err != nil {
+			return err
+		}
+	}
+	if slices.Contains(app.SupplierControls, ref) {
+		if page.Suppliers, err = u.supplierMetricsView(q); err != nil {
 			return err
 		}
 	}

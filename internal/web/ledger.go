@@ -23,7 +23,9 @@ type ledgerPage struct {
 var recordTypes = []string{"organization", "member", "api_token", "framework_import", "org_framework", "org_settings",
 	"isms_context", "asset", "asset_relation", "risk_methodology", "risk", "risk_asset", "risk_control", "risk_action", "risk_decision",
 	"control", "control_reason", "control_task", "evidence", "evidence_link", "evidence_request", "soa_version",
-	"scan", "vulnerability_sla", "obligation", "obligation_asset", "obligation_control"}
+	"scan", "vulnerability_sla", "obligation", "obligation_asset", "obligation_control",
+	"supplier", "supplier_asset", "supplier_certification", "supplier_assessment", "nonconformity", "corrective_action",
+	"document", "document_version", "document_approval", "document_ack"}
 
 func (u *UI) ledgerPage(q *request) error {
 	query := q.r.URL.Query()

@@ -98,6 +98,7 @@ func (u *UI) Register(r *router.Router) {
 	u.registerScanPages(r)
 	u.registerNonconformityPages(r)
 	u.registerObligationPages(r)
+	u.registerSupplierPages(r)
 }
 
 // request is what a signed-in handler knows about the request.
