@@ -29,7 +29,7 @@ var a4 = fpdf.SizeType{Wd: 210, Ht: 297}
 type pdfMeta struct {
 	title, subtitle, org string
 	versionName          string // "Version", "Methodology version"
-	version              int
+	version              string
 	status               string
 	approvedBy           string
 	approvedAt           *time.Time
@@ -136,7 +136,7 @@ func (p *pdfDoc) header() {
 	if p.f.PageNo() == 1 {
 		return // the title block says it all
 	}
-	right := p.meta.versionName + " " + strconv.Itoa(p.meta.version)
+	right := p.meta.versionName + " " + p.meta.version
 	_, approved := p.approval()
 	rightStyle, rightInk := "", muted
 	if approved {
@@ -218,7 +218,7 @@ func (p *pdfDoc) titleBlock() {
 		approval.ink = &draftRed
 	}
 	p.table([]column{{weight: 1}, {weight: 3.2}}, [][]cell{
-		{label(m.versionName), {text: strconv.Itoa(m.version)}},
+		{label(m.versionName), {text: m.version}},
 		{label("Status"), {text: status}},
 		{label("Approval"), approval},
 		{label("Generated"), {text: generatedText(m.generatedAt, m.generatedBy)}},

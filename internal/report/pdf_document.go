@@ -1,7 +1,9 @@
 package report
 
 import (
+	"cmp"
 	"io"
+	"strconv"
 	"strings"
 )
 
@@ -15,7 +17,7 @@ func DocumentPDF(w io.Writer, d Document) error {
 		subtitle:    d.Subtitle,
 		org:         d.Organisation,
 		versionName: "Version",
-		version:     d.Version,
+		version:     cmp.Or(d.VersionLabel, strconv.Itoa(d.Version)),
 		status:      d.Status,
 		approvedBy:  d.ApprovedBy,
 		approvedAt:  d.ApprovedAt,

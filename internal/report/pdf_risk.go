@@ -14,7 +14,7 @@ func riskMeta(r RiskReport, title, subtitle string) pdfMeta {
 		subtitle:    subtitle,
 		org:         r.Organisation,
 		versionName: "Methodology version",
-		version:     m.Version,
+		version:     strconv.Itoa(m.Version),
 		status:      m.Status,
 		approvedBy:  m.ApprovedBy,
 		approvedAt:  m.ApprovedAt,

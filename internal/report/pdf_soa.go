@@ -26,7 +26,7 @@ func SoAPDF(w io.Writer, d soa.Document) error {
 		subtitle:    d.FrameworkTitle + " – ISO/IEC 27001 clause 6.1.3 d)",
 		org:         d.Org,
 		versionName: "Version",
-		version:     d.Version,
+		version:     strconv.Itoa(d.Version),
 		status:      "Approved",
 		approvedBy:  d.ApprovedBy,
 		approvedAt:  d.ApprovedAt,
@@ -41,7 +41,7 @@ func SoAPDF(w io.Writer, d soa.Document) error {
 		for _, v := range d.History {
 			next = max(next, v.Version+1)
 		}
-		meta.versionName, meta.version, meta.status = "Draft of version", next, "Draft"
+		meta.versionName, meta.version, meta.status = "Draft of version", strconv.Itoa(next), "Draft"
 		meta.approvedBy, meta.approvedAt = "", nil
 	}
 	return writePDF(w, meta, func(p *pdfDoc) {

@@ -122,9 +122,12 @@ type Table struct {
 type Document struct {
 	Title, Subtitle, Organisation string
 	Version                       int
-	Status, ApprovedBy            string
-	ApprovedAt                    *time.Time
-	GeneratedAt                   time.Time
-	GeneratedBy                   string
-	Sections                      []Section
+	// VersionLabel, when set, is printed instead of Version: a policy's
+	// versions are numbered major.minor.
+	VersionLabel       string
+	Status, ApprovedBy string
+	ApprovedAt         *time.Time
+	GeneratedAt        time.Time
+	GeneratedBy        string
+	Sections           []Section
 }
