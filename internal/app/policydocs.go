@@ -14,6 +14,7 @@ import (
 	"github.com/isms-dev/isms/internal/evidence"
 	"github.com/isms-dev/isms/internal/isms"
 	"github.com/isms-dev/isms/internal/policy"
+	"github.com/isms-dev/isms/internal/report"
 	"github.com/isms-dev/isms/internal/store"
 )
 
@@ -114,6 +115,9 @@ func (s *Service) CreateDocument(ctx context.Context, a Access, in DocInput) (is
 		return isms.Document{}, err
 	}
 	d := isms.Document{OrgID: a.Org.ID, Kind: isms.DocPolicy, OwnerID: a.Member.ID, ReviewMonths: 12}
+	if in.OwnerID != nil && strings.TrimSpace(*in.OwnerID) == "" {
+		in.OwnerID = nil
+	}
 	var out isms.Document
 	err := s.db.InTx(ctx, a.Principal.Actor(), func(tx *store.Tx) error {
 		if err := s.applyDocInput(ctx, tx, a, &d, in); err != nil {
@@ -633,21 +637,21 @@ func (s *Service) Documents(ctx context.Context, a Access, f store.DocFilter) ([
 	return rows, nil
 }
 
-// DocumentFile opens the uploaded file of a version.
-func (s *Service) DocumentFile(ctx context.Context, a Access, ref, versionID string) (isms.DocVersion, *os.File, error) {
+// DocumentFile opens the uploaded file of a version, by id or number.
+func (s *Service) DocumentFile(ctx context.Context, a Access, ref, version string) (isms.DocVersion, *os.File, error) {
 	d, err := s.Document(ctx, a, ref)
 	if err != nil {
 		return isms.DocVersion{}, nil, err
 	}
-	i := slices.IndexFunc(d.Versions, func(v isms.DocVersion) bool { return v.ID == versionID || v.Number() == versionID })
-	if i < 0 || d.Versions[i].Format != isms.FormatFile {
-		return isms.DocVersion{}, nil, fmt.Errorf("file of version %s: %w", versionID, isms.ErrNotFound)
+	v, ok := d.VersionOf(version)
+	if !ok || v.Format != isms.FormatFile {
+		return isms.DocVersion{}, nil, fmt.Errorf("file of version %s: %w", version, isms.ErrNotFound)
 	}
 	if s.files == nil {
 		return isms.DocVersion{}, nil, ErrNoFileStore
 	}
-	f, err := s.files.Open(d.Versions[i].FileSHA256)
-	return d.Versions[i], f, err
+	f, err := s.files.Open(v.FileSHA256)
+	return v, f, err
 }
 
 // DocTemplateFields fills the starter templates from the organisation's
@@ -740,4 +744,95 @@ func (s *Service) DocumentsOf(ctx context.Context, a Access, control string) ([]
 		return nil, err
 	}
 	return slices.DeleteFunc(rows, func(r DocRow) bool { return r.Published == nil }), nil
+}
+
+// VersionOf finds a version of a document by id or number (1.2).
+func (d DocDetail) VersionOf(ref string) (isms.DocVersion, bool) {
+	i := slices.IndexFunc(d.Versions, func(v isms.DocVersion) bool { return v.ID == ref || v.Number() == ref })
+	if i < 0 {
+		return isms.DocVersion{}, false
+	}
+	return d.Versions[i], true
+}
+
+// DocumentPDF writes a version of a document as a controlled PDF: the
+// title block with its number and state, the text laid out from its
+// Markdown, and the record of who approved and published it. An uploaded
+// version is not converted: the PDF is a record sheet naming the file and
+// its SHA-256, and the file itself is the document.
+func (s *Service) DocumentPDF(ctx context.Context, a Access, ref, version string, w io.Writer) (isms.DocVersion, error) {
+	d, err := s.Document(ctx, a, ref)
+	if err != nil {
+		return isms.DocVersion{}, err
+	}
+	v, ok := d.VersionOf(version)
+	if !ok {
+		return v, fmt.Errorf("version %s of %s: %w", version, d.Ref(), isms.ErrNotFound)
+	}
+	approvals, err := s.db.DocApprovals(ctx, a.Org.ID, v.ID)
+	if err != nil {
+		return v, err
+	}
+	doc := report.Document{Title: d.Title, Subtitle: d.Ref() + " · " + d.Kind.Label(), Organisation: a.Org.Name, VersionLabel: v.Number(),
+		Status: v.Status.Label(), GeneratedAt: s.now(), GeneratedBy: a.Principal.Actor()}
+	var approvers []string
+	rows := [][]string{}
+	for _, ap := range approvals {
+		decision := "Rejected"
+		if ap.Approved {
+			decision = "Approved"
+			approvers = append(approvers, d.Members[ap.ApproverID])
+		}
+		rows = append(rows, []string{d.Members[ap.ApproverID], decision, ap.CreatedAt.Format("2006-01-02 15:04 UTC"), ap.Note})
+	}
+	if v.ApprovedAt != nil {
+		doc.ApprovedBy, doc.ApprovedAt = strings.Join(approvers, ", "), v.ApprovedAt
+	}
+	if v.Format == isms.FormatMarkdown {
+		doc.Sections = report.MarkdownSections(v.Body)
+	} else {
+		doc.Sections = []report.Section{{Heading: "The document", Paragraphs: []string{
+			fmt.Sprintf("This version is the uploaded file %s (%s, %d bytes), kept unchanged in the evidence store. "+
+				"Its SHA-256 is %s; the file itself is the controlled document.", v.FileName, v.MediaType, v.FileSize, v.FileSHA256)}}}
+	}
+	record := report.Section{Heading: "Document control", Table: &report.Table{Header: []string{"", ""}, Rows: [][]string{
+		{"Document", d.Ref() + " " + d.Title},
+		{"Version", v.Number() + " (" + v.Status.Label() + ")"},
+		{"Owner", d.Members[d.OwnerID]},
+		{"Author", d.Members[v.AuthorID]},
+		{"Change", v.ChangeNote},
+	}}}
+	if v.PublishedAt != nil {
+		record.Table.Rows = append(record.Table.Rows, []string{"Published", v.PublishedAt.Format(time.DateOnly) + " by " + d.Members[v.PublishedBy]})
+	}
+	doc.Sections = append(doc.Sections, record)
+	if len(rows) > 0 {
+		doc.Sections = append(doc.Sections, report.Section{Heading: "Approvers' decisions",
+			Table: &report.Table{Header: []string{"Approver", "Decision", "When", "Note"}, Rows: rows}})
+	}
+	return v, report.DocumentPDF(w, doc)
+}
+
+// DocApprovalView is an approver's decision on a version, named.
+type DocApprovalView struct {
+	Approver string
+	Approved bool
+	Note     string
+	At       time.Time
+}
+
+// DocApprovalViews lists every decision on a version, oldest first.
+func (s *Service) DocApprovalViews(ctx context.Context, a Access, d DocDetail, v isms.DocVersion) ([]DocApprovalView, error) {
+	if err := a.require(isms.PermRead); err != nil {
+		return nil, err
+	}
+	list, err := s.db.DocApprovals(ctx, a.Org.ID, v.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]DocApprovalView, len(list))
+	for i, ap := range list {
+		out[i] = DocApprovalView{Approver: d.Members[ap.ApproverID], Approved: ap.Approved, Note: ap.Note, At: ap.CreatedAt}
+	}
+	return out, nil
 }

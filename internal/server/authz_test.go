@@ -727,6 +727,46 @@ var policy = map[string]rule{
 	"POST /o/{org}/findings/{id}/nonconformity": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
 		return formCall("/o/acme/findings/" + f.lateFinding() + "/nonconformity")
 	}),
+
+	// The document register: writers keep documents; anyone reads them.
+	// Approving is for the named approvers and acknowledging for the
+	// audience, whatever their role: the app's tests cover those.
+	"GET /o/{org}/documents":     orgRoutes(allRoles, 0, 200, get("/o/acme/documents")),
+	"GET /o/{org}/documents/new": orgRoutes(writers, 403, 200, get("/o/acme/documents/new")),
+	"POST /o/{org}/documents": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		return formCall("/o/acme/documents", "title", "Clean desk "+f.unique(), "kind", "topic_policy", "review_months", "12")
+	}),
+	"POST /o/{org}/documents/templates": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		return formCall("/o/acme/documents/templates", "template", "cryptography-key-management")
+	}),
+	"GET /o/{org}/documents/{id}": orgRoutes(allRoles, 0, 200, func(f *fixture, _ *principal) call {
+		return call{method: "GET", path: "/o/acme/documents/" + f.document("draft").Ref()}
+	}),
+	"GET /o/{org}/documents/{id}/edit": orgRoutes(writers, 403, 200, func(f *fixture, _ *principal) call {
+		return call{method: "GET", path: "/o/acme/documents/" + f.document("draft").Ref() + "/edit"}
+	}),
+	"POST /o/{org}/documents/{id}": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		d := f.document("draft")
+		return formCall("/o/acme/documents/"+d.Ref(), "title", d.Title+" (revised)", "kind", "policy", "review_months", "6", "owner_id", d.OwnerID)
+	}),
+	"GET /o/{org}/documents/{id}/draft": orgRoutes(writers, 403, 200, func(f *fixture, _ *principal) call {
+		return call{method: "GET", path: "/o/acme/documents/" + f.document("draft").Ref() + "/draft"}
+	}),
+	"POST /o/{org}/documents/{id}/draft": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		return formCall("/o/acme/documents/"+f.document("draft").Ref()+"/draft", "body", "# Policy\n\nRevised.\n")
+	}),
+	"POST /o/{org}/documents/{id}/{step}": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		return formCall("/o/acme/documents/" + f.document("draft").Ref() + "/submit")
+	}),
+	"GET /o/{org}/documents/{id}/versions/{version}": orgRoutes(allRoles, 0, 200, func(f *fixture, _ *principal) call {
+		return call{method: "GET", path: "/o/acme/documents/" + f.document("draft").Ref() + "/versions/1.0"}
+	}),
+	"GET /o/{org}/documents/{id}/versions/{version}/pdf": orgRoutes(allRoles, 0, 200, func(f *fixture, _ *principal) call {
+		return call{method: "GET", path: "/o/acme/documents/" + f.document("draft").Ref() + "/versions/1.0/pdf"}
+	}),
+	"GET /o/{org}/documents/{id}/versions/{version}/file": orgRoutes(allRoles, 0, 200, func(f *fixture, _ *principal) call {
+		return call{method: "GET", path: "/o/acme/documents/" + f.document("published").Ref() + "/versions/1.1/file"}
+	}),
 }
 
 // customFramework is a small framework file with a fresh id.

@@ -180,6 +180,9 @@ type controlPage struct {
 	// Suppliers is the live evidence of the supplier register, on the
 	// controls of supplier relationships.
 	Suppliers *supplierMetricsView
+	// Documents are the policies and procedures in force that address
+	// the control.
+	Documents []docRow
 }
 
 // ApplicabilityLabel names the control's applicability.
@@ -296,6 +299,13 @@ func (u *UI) showControl(q *request, status int, state controlState) error {
 		if page.Suppliers, err = u.supplierMetricsView(q); err != nil {
 			return err
 		}
+	}
+	docs, err := u.svc.DocumentsOf(q.r.Context(), q.access, ref)
+	if err != nil {
+		return err
+	}
+	for _, d := range docs {
+		page.Documents = append(page.Documents, docRow{DocRow: d, Link: q.docPath(d.Document), Owner: ppl.Name(d.OwnerID)})
 	}
 	return u.render(q, status, "control", page)
 }

@@ -114,6 +114,9 @@ func navigation(org *isms.Organization) []navGroup {
 			{"obligations", "Obligations", base + "obligations"},
 			{"soa", "Statement of Applicability", base + "soa"},
 		}},
+		{Label: "Operate", Items: []navItem{
+			{"documents", "Policies and documents", base + "documents"},
+		}},
 		{Label: "Library", Items: []navItem{{"frameworks", "Frameworks", base + "frameworks"}}},
 		{Label: "Assurance", Items: []navItem{
 			{"evidence", "Evidence", base + "evidence"},
