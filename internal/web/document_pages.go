@@ -264,10 +264,10 @@ type documentPage struct {
 	Controls  []docControl
 	// What the caller may do now.
 	MayEdit, MaySubmit, MayDecide, MayPublish, MayRetire, MayAcknowledge bool
-	Acknowledged                                                          *time.Time
-	DiffLink                                                              string
-	Refusal                                                               string
-	NoteError                                                             string
+	Acknowledged                                                         *time.Time
+	DiffLink                                                             string
+	Refusal                                                              string
+	NoteError                                                            string
 }
 
 type docApprover struct {
