@@ -66,6 +66,12 @@ const (
 	RecordVulnSLA          = "vulnerability_sla"
 	RecordNonconformity    = "nonconformity"
 	RecordCorrectiveAction = "corrective_action"
+	RecordBIA              = "business_impact_analysis"
+	RecordBIADependency    = "continuity_dependency"
+	RecordContinuityPlan   = "continuity_plan"
+	RecordPlanCoverage     = "continuity_plan_coverage"
+	RecordContinuityTest   = "continuity_test"
+	RecordFollowUp         = "continuity_follow_up"
 )
 
 // orgTable describes a table of organisation records keyed by id, the
@@ -140,6 +146,12 @@ var ledgerTables = []ledgerTable{
 	orgTable(RecordVulnSLA, "vulnerability_slas"),
 	orgTable(RecordNonconformity, "nonconformities"),
 	orgTable(RecordCorrectiveAction, "corrective_actions"),
+	orgTable(RecordBIA, "continuity_bias"),
+	orgTable(RecordBIADependency, "continuity_dependencies"),
+	orgTable(RecordContinuityPlan, "continuity_plans"),
+	orgTable(RecordPlanCoverage, "continuity_plan_bias"),
+	orgTable(RecordContinuityTest, "continuity_tests"),
+	orgTable(RecordFollowUp, "continuity_follow_ups"),
 }
 
 func tableFor(recordType string) ledgerTable {

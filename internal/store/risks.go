@@ -107,21 +107,21 @@ func (tx *Tx) UpdateRisk(ctx context.Context, k isms.Risk) (isms.Risk, error) {
 	return k, tx.record(ctx, RecordRisk, k.ID, ledger.ActionUpdate)
 }
 
-// link describes a table of a risk's links to other things, one row a
-// link.
+// link describes a table of a record's links to other things, one row a
+// link: parent names the record's column, column the linked thing's.
 type link struct {
-	table, column, recordType string
+	table, parent, column, recordType string
 }
 
 var (
-	riskAssetLinks   = link{"risk_assets", "asset_id", RecordRiskAsset}
-	riskControlLinks = link{"risk_controls", "control", RecordRiskControl}
+	riskAssetLinks   = link{"risk_assets", "risk_id", "asset_id", RecordRiskAsset}
+	riskControlLinks = link{"risk_controls", "risk_id", "control", RecordRiskControl}
 )
 
-// setLinks makes a risk's links exactly want, adding and removing rows so
-// that the ledger holds one entry a link that changed.
-func (tx *Tx) setLinks(ctx context.Context, l link, orgID, riskID string, want []string) error {
-	rows, err := tx.tx.QueryContext(ctx, `SELECT id, `+l.column+` FROM `+l.table+` WHERE risk_id = $1`, riskID)
+// setLinks makes a record's links exactly want, adding and removing rows
+// so that the ledger holds one entry a link that changed.
+func (tx *Tx) setLinks(ctx context.Context, l link, orgID, parentID string, want []string) error {
+	rows, err := tx.tx.QueryContext(ctx, `SELECT id, `+l.column+` FROM `+l.table+` WHERE `+l.parent+` = $1`, parentID)
 	if err != nil {
 		return fmt.Errorf("read %s: %w", l.table, err)
 	}
@@ -155,8 +155,8 @@ func (tx *Tx) setLinks(ctx context.Context, l link, orgID, riskID string, want [
 		}
 		have[v] = ""
 		id := NewID()
-		if _, err := tx.tx.ExecContext(ctx, `INSERT INTO `+l.table+` (id, org_id, risk_id, `+l.column+`, created_at) VALUES ($1, $2, $3, $4, $5)`,
-			id, orgID, riskID, v, tx.now); err != nil {
+		if _, err := tx.tx.ExecContext(ctx, `INSERT INTO `+l.table+` (id, org_id, `+l.parent+`, `+l.column+`, created_at) VALUES ($1, $2, $3, $4, $5)`,
+			id, orgID, parentID, v, tx.now); err != nil {
 			return fmt.Errorf("link %s: %w", l.table, err)
 		}
 		if err := tx.record(ctx, l.recordType, id, ledger.ActionCreate); err != nil {
