@@ -398,7 +398,9 @@ func (p PlanView) LastTest() *TestView {
 }
 
 // Flagged reports whether anything about the plan needs attention.
-func (p PlanView) Flagged() bool { return p.NeverTested || p.TestStale || p.ReviewOverdue || p.MissedRTO }
+func (p PlanView) Flagged() bool {
+	return p.NeverTested || p.TestStale || p.ReviewOverdue || p.MissedRTO
+}
 
 // continuityViews completes analyses and plans with what links them. It
 // reads the plans that cover the analyses and the analyses the plans
@@ -604,7 +606,7 @@ func (s *Service) Plans(ctx context.Context, a Access, after, limit int) ([]Plan
 // head and the control pages.
 type ContinuitySummary struct {
 	BIAs, Critical, CriticalNoPlan, BIAReviewOverdue int
-	Plans, PlansNeverTested, PlansTestStale           int
+	Plans, PlansNeverTested, PlansTestStale          int
 	// TestsMissedRTO counts plans whose last test missed the RTO.
 	TestsMissedRTO int
 	LastTest       *isms.ContinuityTest
