@@ -562,6 +562,19 @@ func (s *Service) PlanDetail(ctx context.Context, a Access, ref string) (PlanVie
 	return v, nil
 }
 
+// ContinuityTestPlan returns a test by id or reference, with its plan.
+func (s *Service) ContinuityTestPlan(ctx context.Context, a Access, ref string) (isms.ContinuityTest, isms.ContinuityPlan, error) {
+	if err := a.require(isms.PermRead); err != nil {
+		return isms.ContinuityTest{}, isms.ContinuityPlan{}, err
+	}
+	t, err := testByRef(ctx, s.db.Reads, a.Org.ID, ref)
+	if err != nil {
+		return t, isms.ContinuityPlan{}, err
+	}
+	p, err := s.db.Plan(ctx, a.Org.ID, t.PlanID)
+	return t, p, err
+}
+
 // ContinuityFilter selects analyses of the register. Flagged applies after
 // the page is read, so a page may hold fewer rows.
 type ContinuityFilter struct {

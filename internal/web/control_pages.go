@@ -171,6 +171,9 @@ type controlPage struct {
 	// Vuln is the live evidence of vulnerability management, on the
 	// controls it is evidence for.
 	Vuln *vulnMetricsView
+	// Continuity is the continuity register, on the controls it is
+	// evidence for.
+	Continuity *continuityEvidence
 }
 
 // ApplicabilityLabel names the control's applicability.
@@ -263,6 +266,11 @@ func (u *UI) showControl(q *request, status int, state controlState) error {
 	page.People = ppl.Eligible
 	if vulnMetricsControls[ref] {
 		if page.Vuln, err = u.vulnMetricsView(q); err != nil {
+			return err
+		}
+	}
+	if continuityControls[ref] {
+		if page.Continuity, err = u.continuityEvidence(q); err != nil {
 			return err
 		}
 	}

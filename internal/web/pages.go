@@ -120,6 +120,7 @@ func navigation(org *isms.Organization) []navGroup {
 		}},
 		{Label: "Check and act", Items: []navItem{
 			{"nonconformities", "Nonconformities", base + "nonconformities"},
+			{"continuity", "Continuity", base + "continuity"},
 		}},
 		{Label: "Settings", Items: []navItem{
 			{"members", "Members", base + "members"},
