@@ -259,6 +259,11 @@ func (s *Service) DeleteAsset(ctx context.Context, a Access, id string) error {
 		} else if n > 0 {
 			return &isms.ConflictError{Field: "asset", Detail: fmt.Sprintf("is named by %d obligations; take it out of them, or retire it instead", n)}
 		}
+		if n, err := tx.CountDependents(ctx, a.Org.ID, id); err != nil {
+			return err
+		} else if n > 0 {
+			return &isms.ConflictError{Field: "asset", Detail: fmt.Sprintf("is a dependency of %d business impact analyses; remove it from them, or retire it instead", n)}
+		}
 		if scanned, err := tx.AssetScanned(ctx, a.Org.ID, id); err != nil {
 			return err
 		} else if scanned {

@@ -193,6 +193,15 @@ func TestSeed(t *testing.T) {
 			t.Errorf("demo nonconformities by stage %v, sources %v (%v); want closed, in action and awaiting verification, "+
 				"from an internal audit and a missed vulnerability deadline", stages, sources, err)
 		}
+		cont, err := svc.ContinuitySummary(ctx, acc)
+		if err != nil || cont.BIAs != 2 || cont.Plans != 1 || cont.CriticalNoPlan != 1 || cont.TestsMissedRTO != 1 || cont.PlansNeverTested != 0 {
+			t.Errorf("demo continuity %+v (%v); want the inference service's analysis, its tested plan whose last failover missed "+
+				"the RTO, and a critical service without a plan", cont, err)
+		}
+		inference, err := svc.BIAs(ctx, acc, app.ContinuityFilter{BIAFilter: store.BIAFilter{Query: "inference"}})
+		if err != nil || len(inference) != 1 || len(inference[0].Dependencies) != 5 {
+			t.Errorf("demo inference BIA = %+v, %v; want it with its five dependencies", inference, err)
+		}
 		reports, err := svc.VerifyAllChains(ctx, app.OperatorPrincipal("cli:test"))
 		if err != nil {
 			t.Fatal(err)

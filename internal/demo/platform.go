@@ -310,7 +310,10 @@ func seedPlatform(ctx context.Context, svc *app.Service, slug string) error {
 	if err := seedSuppliers(ctx, svc, as[priya], ids, member, now); err != nil {
 		return err
 	}
-	return seedNonconformities(ctx, svc, as, member, now)
+	if err := seedNonconformities(ctx, svc, as, member, now); err != nil {
+		return err
+	}
+	return seedContinuity(ctx, svc, as, ids, member, now)
 }
 
 func seedRisk(ctx context.Context, svc *app.Service, as map[string]app.Access, ids map[string]string, member func(string) string,

@@ -575,6 +575,7 @@ func exerciseAPI(t *testing.T, f *fixture) {
 	exerciseNonconformities(t, f)
 	exerciseObligations(t, f)
 	exerciseSuppliers(t, f)
+	exerciseContinuity(t, f)
 }
 
 // testFile reads one of the framework package's example files.

@@ -49,7 +49,9 @@ func (k SupplierKind) Label() string {
 // work, so that the AI clauses of a contract apply to it.
 func (k SupplierKind) AI() bool { return k == SupplierModelProvider || k == SupplierDataVendor }
 
-// Criticality is how much the organisation depends on a supplier.
+// Criticality is how much the organisation depends on a supplier, a
+// service or a process. A critical service without a continuity plan is
+// the first thing an auditor of A.5.29 and A.5.30 asks about.
 type Criticality string
 
 // Criticalities, lowest first.
@@ -62,6 +64,9 @@ const (
 
 // Criticalities lists the levels, lowest first.
 var Criticalities = []Criticality{CriticalityLow, CriticalityMedium, CriticalityHigh, CriticalityCritical}
+
+// IsValid reports whether c is one of Criticalities.
+func (c Criticality) IsValid() bool { return slices.Contains(Criticalities, c) }
 
 // Label is the level's name for people.
 func (c Criticality) Label() string {

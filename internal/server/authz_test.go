@@ -701,6 +701,97 @@ var policy = map[string]rule{
 	"POST /api/v1/orgs/{org}/findings/{id}/nonconformity": orgRoutes(writers, 403, 201, func(f *fixture, _ *principal) call {
 		return call{method: "POST", path: "/api/v1/orgs/acme/findings/" + f.lateFinding() + "/nonconformity"}
 	}),
+	// The continuity register: any role reads it; those who may change
+	// ISMS records write it.
+	"GET /api/v1/orgs/{org}/continuity/bias": orgRoutes(allRoles, 0, 200, get("/api/v1/orgs/acme/continuity/bias")),
+	"POST /api/v1/orgs/{org}/continuity/bias": orgRoutes(writers, 403, 201, func(f *fixture, c *principal) call {
+		return jsonCall("POST", "/api/v1/orgs/acme/continuity/bias", `{"name": "Training pipeline", "owner_id": "`+f.target().ID+
+			`", "criticality": "high", "rto_hours": 24, "mtpd_hours": 72}`)(f, c)
+	}),
+	"GET /api/v1/orgs/{org}/continuity/bias/{id}": orgRoutes(allRoles, 0, 200, func(f *fixture, _ *principal) call {
+		b, _, _, _ := f.continuity()
+		return call{method: "GET", path: "/api/v1/orgs/acme/continuity/bias/" + b.Ref()}
+	}),
+	"PUT /api/v1/orgs/{org}/continuity/bias/{id}": orgRoutes(writers, 403, 200, func(f *fixture, c *principal) call {
+		b, _, _, _ := f.continuity()
+		return jsonCall("PUT", "/api/v1/orgs/acme/continuity/bias/"+b.ID, `{"name": "Renamed", "owner_id": "`+b.OwnerID+
+			`", "criticality": "high", "rto_hours": 8, "mtpd_hours": 24}`)(f, c)
+	}),
+	"GET /api/v1/orgs/{org}/continuity/plans": orgRoutes(allRoles, 0, 200, get("/api/v1/orgs/acme/continuity/plans")),
+	"POST /api/v1/orgs/{org}/continuity/plans": orgRoutes(writers, 403, 201, func(f *fixture, c *principal) call {
+		return jsonCall("POST", "/api/v1/orgs/acme/continuity/plans", `{"title": "Restore", "owner_id": "`+f.target().ID+`", "steps": "Restore."}`)(f, c)
+	}),
+	"GET /api/v1/orgs/{org}/continuity/plans/{id}": orgRoutes(allRoles, 0, 200, func(f *fixture, _ *principal) call {
+		_, p, _, _ := f.continuity()
+		return call{method: "GET", path: "/api/v1/orgs/acme/continuity/plans/" + p.Ref()}
+	}),
+	"PUT /api/v1/orgs/{org}/continuity/plans/{id}": orgRoutes(writers, 403, 200, func(f *fixture, c *principal) call {
+		_, p, _, _ := f.continuity()
+		return jsonCall("PUT", "/api/v1/orgs/acme/continuity/plans/"+p.ID, `{"title": "Renamed", "owner_id": "`+p.OwnerID+`", "steps": "Restore."}`)(f, c)
+	}),
+	"POST /api/v1/orgs/{org}/continuity/plans/{id}/tests": orgRoutes(writers, 403, 201, func(f *fixture, c *principal) call {
+		_, p, _, _ := f.continuity()
+		return jsonCall("POST", "/api/v1/orgs/acme/continuity/plans/"+p.ID+"/tests", `{"tested_on": "2026-01-05", "kind": "other",
+			"scope": "Restore drill", "result": "pass"}`)(f, c)
+	}),
+	"POST /api/v1/orgs/{org}/continuity/tests/{id}/follow-ups": orgRoutes(writers, 403, 201, func(f *fixture, c *principal) call {
+		_, _, tst, _ := f.continuity()
+		return jsonCall("POST", "/api/v1/orgs/acme/continuity/tests/"+tst.ID+"/follow-ups", `{"title": "Rehearse again"}`)(f, c)
+	}),
+	"POST /api/v1/orgs/{org}/continuity/tests/{id}/follow-ups/{followup}/nonconformity": orgRoutes(writers, 403, 201, func(f *fixture, _ *principal) call {
+		_, _, tst, fu := f.continuity()
+		return call{method: "POST", path: "/api/v1/orgs/acme/continuity/tests/" + tst.ID + "/follow-ups/" + fu.ID + "/nonconformity"}
+	}),
+	"GET /api/v1/orgs/{org}/continuity/export": orgRoutes(allRoles, 0, 200, get("/api/v1/orgs/acme/continuity/export?format=xlsx")),
+	"GET /o/{org}/continuity":                  orgRoutes(allRoles, 0, 200, get("/o/acme/continuity")),
+	"GET /o/{org}/continuity/export":           orgRoutes(allRoles, 0, 200, get("/o/acme/continuity/export?format=csv")),
+	"GET /o/{org}/continuity/bias/new":         orgRoutes(writers, 403, 200, get("/o/acme/continuity/bias/new")),
+	"POST /o/{org}/continuity/bias": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		return formCall("/o/acme/continuity/bias", "name", "Data pipeline", "owner_id", f.target().ID, "criticality", "high",
+			"rto_hours", "24", "rpo_hours", "4", "mtpd_hours", "72")
+	}),
+	"GET /o/{org}/continuity/bias/{id}": orgRoutes(allRoles, 0, 200, func(f *fixture, _ *principal) call {
+		b, _, _, _ := f.continuity()
+		return call{method: "GET", path: "/o/acme/continuity/bias/" + b.Ref()}
+	}),
+	"GET /o/{org}/continuity/bias/{id}/edit": orgRoutes(writers, 403, 200, func(f *fixture, _ *principal) call {
+		b, _, _, _ := f.continuity()
+		return call{method: "GET", path: "/o/acme/continuity/bias/" + b.Ref() + "/edit"}
+	}),
+	"POST /o/{org}/continuity/bias/{id}": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		b, _, _, _ := f.continuity()
+		return formCall("/o/acme/continuity/bias/"+b.Ref(), "name", "Renamed", "owner_id", b.OwnerID, "criticality", "high",
+			"rto_hours", "4", "mtpd_hours", "24")
+	}),
+	"GET /o/{org}/continuity/plans/new": orgRoutes(writers, 403, 200, get("/o/acme/continuity/plans/new")),
+	"POST /o/{org}/continuity/plans": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		return formCall("/o/acme/continuity/plans", "title", "Restore", "owner_id", f.target().ID, "steps", "Restore from backup.")
+	}),
+	"GET /o/{org}/continuity/plans/{id}": orgRoutes(allRoles, 0, 200, func(f *fixture, _ *principal) call {
+		_, p, _, _ := f.continuity()
+		return call{method: "GET", path: "/o/acme/continuity/plans/" + p.Ref()}
+	}),
+	"GET /o/{org}/continuity/plans/{id}/edit": orgRoutes(writers, 403, 200, func(f *fixture, _ *principal) call {
+		_, p, _, _ := f.continuity()
+		return call{method: "GET", path: "/o/acme/continuity/plans/" + p.Ref() + "/edit"}
+	}),
+	"POST /o/{org}/continuity/plans/{id}": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		_, p, _, _ := f.continuity()
+		return formCall("/o/acme/continuity/plans/"+p.Ref(), "title", "Renamed", "owner_id", p.OwnerID, "steps", "Fail over.")
+	}),
+	"POST /o/{org}/continuity/plans/{id}/tests": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		_, p, _, _ := f.continuity()
+		return formCall("/o/acme/continuity/plans/"+p.Ref()+"/tests", "tested_on", "2026-01-05", "kind", "tabletop", "scope", "Walk-through",
+			"result", "pass")
+	}),
+	"POST /o/{org}/continuity/tests/{id}/follow-ups": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		_, _, tst, _ := f.continuity()
+		return formCall("/o/acme/continuity/tests/"+tst.Ref()+"/follow-ups", "title", "Rehearse again")
+	}),
+	"POST /o/{org}/continuity/tests/{id}/follow-ups/{followup}/nonconformity": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		_, _, tst, fu := f.continuity()
+		return formCall("/o/acme/continuity/tests/" + tst.ID + "/follow-ups/" + fu.ID + "/nonconformity")
+	}),
 	"GET /o/{org}/nonconformities":     orgRoutes(allRoles, 0, 200, get("/o/acme/nonconformities")),
 	"GET /o/{org}/nonconformities/new": orgRoutes(raisers, 403, 200, get("/o/acme/nonconformities/new")),
 	"POST /o/{org}/nonconformities": orgRoutes(raisers, 403, 303, func(f *fixture, _ *principal) call {

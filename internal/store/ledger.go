@@ -77,6 +77,12 @@ const (
 	RecordSupplierAsset      = "supplier_asset"
 	RecordSupplierCert       = "supplier_certification"
 	RecordSupplierAssessment = "supplier_assessment"
+	RecordBIA                = "business_impact_analysis"
+	RecordBIADependency      = "continuity_dependency"
+	RecordContinuityPlan     = "continuity_plan"
+	RecordPlanCoverage       = "continuity_plan_coverage"
+	RecordContinuityTest     = "continuity_test"
+	RecordFollowUp           = "continuity_follow_up"
 )
 
 // orgTable describes a table of organisation records keyed by id, the
@@ -162,6 +168,12 @@ var ledgerTables = []ledgerTable{
 	orgTable(RecordSupplierAsset, "supplier_assets"),
 	orgTable(RecordSupplierCert, "supplier_certifications"),
 	orgTable(RecordSupplierAssessment, "supplier_assessments"),
+	orgTable(RecordBIA, "continuity_bias"),
+	orgTable(RecordBIADependency, "continuity_dependencies"),
+	orgTable(RecordContinuityPlan, "continuity_plans"),
+	orgTable(RecordPlanCoverage, "continuity_plan_bias"),
+	orgTable(RecordContinuityTest, "continuity_tests"),
+	orgTable(RecordFollowUp, "continuity_follow_ups"),
 }
 
 func tableFor(recordType string) ledgerTable {

@@ -108,8 +108,8 @@ func (tx *Tx) UpdateRisk(ctx context.Context, k isms.Risk) (isms.Risk, error) {
 }
 
 // link describes a table of a record's links to other things, one row a
-// link: parent names the record (a risk, an obligation), column what it
-// links to.
+// link: parent names the record's column (a risk's, an obligation's), column
+// the linked thing's.
 type link struct {
 	table, parent, column, recordType string
 }

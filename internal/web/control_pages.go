@@ -183,6 +183,9 @@ type controlPage struct {
 	// Documents are the policies and procedures in force that address
 	// the control.
 	Documents []docRow
+	// Continuity is the continuity register, on the controls it is
+	// evidence for.
+	Continuity *continuityEvidence
 }
 
 // ApplicabilityLabel names the control's applicability.
@@ -306,6 +309,11 @@ func (u *UI) showControl(q *request, status int, state controlState) error {
 	}
 	for _, d := range docs {
 		page.Documents = append(page.Documents, docRow{DocRow: d, Link: q.docPath(d.Document), Owner: ppl.Name(d.OwnerID)})
+	}
+	if continuityControls[ref] {
+		if page.Continuity, err = u.continuityEvidence(q); err != nil {
+			return err
+		}
 	}
 	return u.render(q, status, "control", page)
 }

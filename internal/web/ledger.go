@@ -25,7 +25,8 @@ var recordTypes = []string{"organization", "member", "api_token", "framework_imp
 	"control", "control_reason", "control_task", "evidence", "evidence_link", "evidence_request", "soa_version",
 	"scan", "vulnerability_sla", "obligation", "obligation_asset", "obligation_control",
 	"supplier", "supplier_asset", "supplier_certification", "supplier_assessment", "nonconformity", "corrective_action",
-	"document", "document_version", "document_approval", "document_ack"}
+	"document", "document_version", "document_approval", "document_ack",
+	"business_impact_analysis", "continuity_plan", "continuity_test"}
 
 func (u *UI) ledgerPage(q *request) error {
 	query := q.r.URL.Query()

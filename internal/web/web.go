@@ -100,6 +100,7 @@ func (u *UI) Register(r *router.Router) {
 	u.registerDocumentPages(r)
 	u.registerObligationPages(r)
 	u.registerSupplierPages(r)
+	u.registerContinuityPages(r)
 }
 
 // request is what a signed-in handler knows about the request.
