@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -15,6 +16,7 @@ import (
 	"github.com/isms-dev/isms/internal/isms"
 	"github.com/isms-dev/isms/internal/policy"
 	"github.com/isms-dev/isms/internal/report"
+	"github.com/isms-dev/isms/internal/soa"
 	"github.com/isms-dev/isms/internal/store"
 )
 
@@ -835,4 +837,58 @@ func (s *Service) DocApprovalViews(ctx context.Context, a Access, d DocDetail, v
 		out[i] = DocApprovalView{Approver: d.Members[ap.ApproverID], Approved: ap.Approved, Note: ap.Note, At: ap.CreatedAt}
 	}
 	return out, nil
+}
+
+// ExportDocuments writes the register, retired documents included, as
+// csv or xlsx.
+func (s *Service) ExportDocuments(ctx context.Context, a Access, format string, w io.Writer) error {
+	if format != "csv" && format != "xlsx" {
+		return isms.Invalid("format", "%q is not an export format; use csv or xlsx", format)
+	}
+	rows, err := s.Documents(ctx, a, store.DocFilter{Retired: true})
+	if err != nil {
+		return err
+	}
+	names, err := s.memberNames(ctx, a.Org.ID)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	out := make([]report.DocumentRow, len(rows))
+	for i, r := range rows {
+		d := report.DocumentRow{Ref: r.Ref(), Kind: r.Kind.Label(), Title: r.Title, Owner: names[r.OwnerID], Classification: r.Classification,
+			NextReview: r.NextReview, ReviewOverdue: r.ReviewOverdue(now), Controls: r.Controls, Acknowledged: r.Acknowledged,
+			Readers: r.Readers, Retired: r.RetiredAt != nil}
+		if r.Published != nil {
+			d.InForce, d.InForceSince = r.Published.Number(), r.Published.PublishedAt.Format(time.DateOnly)
+		}
+		if r.Open != nil {
+			d.UnderWay = r.Open.Number() + " " + strings.ToLower(r.Open.Status.Label())
+		}
+		for _, id := range r.ApproverIDs {
+			d.Approvers = append(d.Approvers, names[id])
+		}
+		out[i] = d
+	}
+	if format == "xlsx" {
+		return report.DocumentsXLSX(w, a.Org.Name, now, out)
+	}
+	cw := csv.NewWriter(w)
+	_ = cw.Write([]string{"ref", "kind", "title", "owner", "classification", "version_in_force", "in_force_since", "under_way", "next_review",
+		"review_overdue", "approvers", "controls", "acknowledged", "readers", "retired"})
+	for _, d := range out {
+		next := ""
+		if d.NextReview != nil {
+			next = d.NextReview.Format(time.DateOnly)
+		}
+		cells := []string{d.Ref, d.Kind, d.Title, d.Owner, d.Classification, d.InForce, d.InForceSince, d.UnderWay, next,
+			strconv.FormatBool(d.ReviewOverdue), strings.Join(d.Approvers, "; "), strings.Join(d.Controls, "; "), strconv.Itoa(d.Acknowledged),
+			strconv.Itoa(d.Readers), strconv.FormatBool(d.Retired)}
+		for i := range cells {
+			cells[i] = soa.Neutralise(cells[i])
+		}
+		_ = cw.Write(cells)
+	}
+	cw.Flush()
+	return cw.Error()
 }

@@ -573,6 +573,7 @@ func exerciseAPI(t *testing.T, f *fixture) {
 	exerciseSoA(t, f)
 	exerciseScans(t, f)
 	exerciseNonconformities(t, f)
+	exerciseDocuments(t, f)
 	exerciseObligations(t, f)
 	exerciseSuppliers(t, f)
 	exerciseContinuity(t, f)

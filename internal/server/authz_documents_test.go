@@ -12,9 +12,10 @@ import (
 // document of its own, made by the operator and owned by a fresh member,
 // so that no caller owns it or approves it.
 
-// document adds a document with a written draft; submitted, the draft
-// waits for its approver, a fresh member; published, it is in force and
-// its file version is uploaded as the draft after it.
+// document adds a document with a written draft at a stage: "draft";
+// "review", waiting for its approver, a fresh member; "approved"; or
+// "published", in force for every role but auditor, with an uploaded
+// file as the draft after it.
 func (f *fixture) document(stage string) isms.Document {
 	f.t.Helper()
 	ctx := context.Background()
@@ -48,6 +49,9 @@ func (f *fixture) document(stage string) isms.Document {
 	}
 	if _, err := f.svc.DecideOnVersion(ctx, acc, d.ID, true, ""); err != nil {
 		f.t.Fatal(err)
+	}
+	if stage == "approved" {
+		return d
 	}
 	if _, err := f.svc.PublishVersion(ctx, f.op, d.ID); err != nil {
 		f.t.Fatal(err)

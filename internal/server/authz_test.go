@@ -61,8 +61,11 @@ var (
 	managers = []isms.Role{isms.RoleOwner, isms.RoleAdmin}
 	writers  = []isms.Role{isms.RoleOwner, isms.RoleAdmin, isms.RoleISMSManager}
 	// raisers may report a nonconformity.
-	raisers   = []isms.Role{isms.RoleOwner, isms.RoleAdmin, isms.RoleISMSManager, isms.RoleContributor}
-	orgRoutes = func(roles []isms.Role, deny, ok int, build func(f *fixture, c *principal) call) rule {
+	raisers = []isms.Role{isms.RoleOwner, isms.RoleAdmin, isms.RoleISMSManager, isms.RoleContributor}
+	// raisersAndViewers are everyone but auditors: the members who
+	// acknowledge policies.
+	raisersAndViewers = []isms.Role{isms.RoleOwner, isms.RoleAdmin, isms.RoleISMSManager, isms.RoleContributor, isms.RoleViewer}
+	orgRoutes         = func(roles []isms.Role, deny, ok int, build func(f *fixture, c *principal) call) rule {
 		return rule{roles: roles, orgScoped: true, deny: deny, ok: ok, build: build}
 	}
 	anyone = func(ok int, build func(f *fixture, c *principal) call) rule {
@@ -822,6 +825,55 @@ var policy = map[string]rule{
 	// The document register: writers keep documents; anyone reads them.
 	// Approving is for the named approvers and acknowledging for the
 	// audience, whatever their role: the app's tests cover those.
+	"GET /api/v1/orgs/{org}/documents":        orgRoutes(allRoles, 0, 200, get("/api/v1/orgs/acme/documents")),
+	"GET /api/v1/orgs/{org}/documents/export": orgRoutes(allRoles, 0, 200, get("/api/v1/orgs/acme/documents/export?format=csv")),
+	"POST /api/v1/orgs/{org}/documents": orgRoutes(writers, 403, 201, func(f *fixture, _ *principal) call {
+		return jsonCall("POST", "/api/v1/orgs/acme/documents", `{"title": "Clean desk `+f.unique()+`"}`)(f, nil)
+	}),
+	"GET /api/v1/orgs/{org}/documents/{id}": orgRoutes(allRoles, 0, 200, func(f *fixture, _ *principal) call {
+		return call{method: "GET", path: "/api/v1/orgs/acme/documents/" + f.document("draft").Ref()}
+	}),
+	"PATCH /api/v1/orgs/{org}/documents/{id}": orgRoutes(writers, 403, 200, func(f *fixture, _ *principal) call {
+		return jsonCall("PATCH", "/api/v1/orgs/acme/documents/"+f.document("draft").ID, `{"summary": "Why."}`)(f, nil)
+	}),
+	"PUT /api/v1/orgs/{org}/documents/{id}/draft": orgRoutes(writers, 403, 200, func(f *fixture, _ *principal) call {
+		return jsonCall("PUT", "/api/v1/orgs/acme/documents/"+f.document("draft").ID+"/draft", `{"body": "# P\n\nRevised.\n"}`)(f, nil)
+	}),
+	"PUT /api/v1/orgs/{org}/documents/{id}/draft/file": orgRoutes(writers, 403, 200, func(f *fixture, _ *principal) call {
+		return call{method: "PUT", path: "/api/v1/orgs/acme/documents/" + f.document("draft").ID + "/draft/file?name=p.pdf",
+			body: "%PDF-1.7\n% " + f.unique() + "\n%%EOF\n", contentType: "application/pdf"}
+	}),
+	"POST /api/v1/orgs/{org}/documents/{id}/submit": orgRoutes(writers, 403, 200, func(f *fixture, _ *principal) call {
+		return call{method: "POST", path: "/api/v1/orgs/acme/documents/" + f.document("draft").ID + "/submit"}
+	}),
+	// Deciding is for the named approvers, a fresh member here: every
+	// caller is refused, members with 403.
+	"POST /api/v1/orgs/{org}/documents/{id}/decision": orgRoutes(nil, 403, 200, func(f *fixture, _ *principal) call {
+		return jsonCall("POST", "/api/v1/orgs/acme/documents/"+f.document("review").ID+"/decision", `{"approve": true}`)(f, nil)
+	}),
+	"POST /api/v1/orgs/{org}/documents/{id}/publish": orgRoutes(writers, 403, 200, func(f *fixture, _ *principal) call {
+		return call{method: "POST", path: "/api/v1/orgs/acme/documents/" + f.document("approved").ID + "/publish"}
+	}),
+	// Every member but an auditor is in the audience.
+	"POST /api/v1/orgs/{org}/documents/{id}/acknowledgement": orgRoutes(raisersAndViewers, 403, 200, func(f *fixture, _ *principal) call {
+		return call{method: "POST", path: "/api/v1/orgs/acme/documents/" + f.document("published").ID + "/acknowledgement"}
+	}),
+	"POST /api/v1/orgs/{org}/documents/{id}/retire": orgRoutes(writers, 403, 200, func(f *fixture, _ *principal) call {
+		return call{method: "POST", path: "/api/v1/orgs/acme/documents/" + f.document("draft").ID + "/retire"}
+	}),
+	"GET /api/v1/orgs/{org}/documents/{id}/versions/{version}": orgRoutes(allRoles, 0, 200, func(f *fixture, _ *principal) call {
+		return call{method: "GET", path: "/api/v1/orgs/acme/documents/" + f.document("draft").Ref() + "/versions/1.0"}
+	}),
+	"GET /api/v1/orgs/{org}/documents/{id}/versions/{version}/pdf": orgRoutes(allRoles, 0, 200, func(f *fixture, _ *principal) call {
+		return call{method: "GET", path: "/api/v1/orgs/acme/documents/" + f.document("draft").Ref() + "/versions/1.0/pdf"}
+	}),
+	"GET /api/v1/orgs/{org}/documents/{id}/versions/{version}/file": orgRoutes(allRoles, 0, 200, func(f *fixture, _ *principal) call {
+		return call{method: "GET", path: "/api/v1/orgs/acme/documents/" + f.document("published").Ref() + "/versions/1.1/file"}
+	}),
+	"GET /api/v1/orgs/{org}/document-templates": orgRoutes(allRoles, 0, 200, get("/api/v1/orgs/acme/document-templates")),
+	"POST /api/v1/orgs/{org}/document-templates/{id}": orgRoutes(writers, 403, 201, func(f *fixture, _ *principal) call {
+		return call{method: "POST", path: "/api/v1/orgs/acme/document-templates/incident-response"}
+	}),
 	"GET /o/{org}/documents":     orgRoutes(allRoles, 0, 200, get("/o/acme/documents")),
 	"GET /o/{org}/documents/new": orgRoutes(writers, 403, 200, get("/o/acme/documents/new")),
 	"POST /o/{org}/documents": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
