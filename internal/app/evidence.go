@@ -464,6 +464,10 @@ type MyWork struct {
 	// ActionRecords the nonconformities they belong to, by id.
 	Actions       []isms.CorrectiveAction
 	ActionRecords map[string]isms.Nonconformity
+	// Reviews are documents whose version in review waits for the
+	// member's decision; ToRead the documents in force they have yet to
+	// acknowledge.
+	Reviews, ToRead []DocRow
 }
 
 // Work returns the member's open requests, tasks and corrective actions.
@@ -502,6 +506,38 @@ func (s *Service) Work(ctx context.Context, a Access) (MyWork, error) {
 			return w, err
 		}
 		w.ActionRecords[n.ID] = n
+	}
+	docs, err := s.Documents(ctx, a, store.DocFilter{})
+	if err != nil {
+		return w, err
+	}
+	var published []string
+	for _, d := range docs {
+		if d.Published != nil && slices.Contains(d.Audience, a.Role) {
+			published = append(published, d.Published.ID)
+		}
+	}
+	acks, err := s.db.DocAcks(ctx, a.Org.ID, published...)
+	if err != nil {
+		return w, err
+	}
+	for _, d := range docs {
+		if o := d.Open; o != nil && o.Status == isms.VersionInReview && slices.Contains(d.ApproverIDs, a.Member.ID) {
+			approvals, err := s.db.DocApprovals(ctx, a.Org.ID, o.ID)
+			if err != nil {
+				return w, err
+			}
+			if !slices.ContainsFunc(approvals, func(ap isms.DocApproval) bool {
+				return ap.ApproverID == a.Member.ID && ap.Approved && !ap.CreatedAt.Before(*o.SubmittedAt)
+			}) {
+				w.Reviews = append(w.Reviews, d)
+			}
+		}
+		if d.Published != nil && slices.Contains(d.Audience, a.Role) && a.Role != isms.RoleAuditor {
+			if _, ok := acks[d.Published.ID][a.Member.ID]; !ok {
+				w.ToRead = append(w.ToRead, d)
+			}
+		}
 	}
 	return w, nil
 }

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"encoding/csv"
 	"errors"
@@ -696,8 +697,9 @@ func (s *Service) DocTemplateFields(ctx context.Context, a Access) (policy.Field
 
 // CreateFromTemplate starts a document from a starter template: the
 // document, with the controls the template addresses, and its first draft
-// filled from the organisation's records.
-func (s *Service) CreateFromTemplate(ctx context.Context, a Access, id string) (isms.Document, error) {
+// filled from the organisation's records. ownerID names its owner; empty,
+// the caller owns it.
+func (s *Service) CreateFromTemplate(ctx context.Context, a Access, id, ownerID string) (isms.Document, error) {
 	if err := a.require(isms.PermWriteRecords); err != nil {
 		return isms.Document{}, err
 	}
@@ -714,9 +716,9 @@ func (s *Service) CreateFromTemplate(ctx context.Context, a Access, id string) (
 		return isms.Document{}, err
 	}
 	kind, title, controls := t.Kind, t.Title, t.Controls
-	owner := a.Member.ID
+	owner := cmp.Or(ownerID, a.Member.ID)
 	if owner == "" {
-		return isms.Document{}, isms.Invalid("owner", "a document started from the command line needs an owner; create it in the UI or the API")
+		return isms.Document{}, isms.Invalid("owner", "is required: name who keeps the document")
 	}
 	var out isms.Document
 	err = s.db.InTx(ctx, a.Principal.Actor(), func(tx *store.Tx) error {

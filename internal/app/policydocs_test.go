@@ -191,10 +191,10 @@ func TestDocumentsFromTemplatesAndFiles(t *testing.T) {
 		e := newEnv(t, db)
 		manager := e.member(t, "manager@acme.example", isms.RoleISMSManager)
 		mustAsset(t, e, manager, isms.Asset{Name: "acme-chat-7b", Type: isms.AssetModel, OwnerID: manager.Member.ID})
-		if _, err := e.svc.CreateFromTemplate(ctx, manager, "no-such"); err == nil {
+		if _, err := e.svc.CreateFromTemplate(ctx, manager, "no-such", ""); err == nil {
 			t.Error("an unknown template was accepted")
 		}
-		doc, err := e.svc.CreateFromTemplate(ctx, manager, "ai-acceptable-use")
+		doc, err := e.svc.CreateFromTemplate(ctx, manager, "ai-acceptable-use", "")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -466,7 +466,7 @@ func (a *API) startFromTemplate(w http.ResponseWriter, r *http.Request, acc app.
 	if err := knownQuery(r); err != nil {
 		return err
 	}
-	d, err := a.svc.CreateFromTemplate(r.Context(), acc, r.PathValue("id"))
+	d, err := a.svc.CreateFromTemplate(r.Context(), acc, r.PathValue("id"), "")
 	if err != nil {
 		return err
 	}

@@ -94,7 +94,7 @@ func (u *UI) documentsPage(q *request) error {
 }
 
 func (u *UI) documentFromTemplate(q *request) error {
-	d, err := u.svc.CreateFromTemplate(q.r.Context(), q.access, q.r.PostFormValue("template"))
+	d, err := u.svc.CreateFromTemplate(q.r.Context(), q.access, q.r.PostFormValue("template"), "")
 	if err != nil {
 		return err
 	}

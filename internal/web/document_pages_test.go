@@ -67,6 +67,7 @@ func TestDocumentPages(t *testing.T) {
 
 		cara := s.loginAs(t, "ceo@helix.example")
 		mustContain(t, "the approver's view", cara.getOK(page), `id="decide-form"`)
+		mustContain(t, "the approver's overview", cara.getOK("/o/helix-ai/"), `data-work="review"`, "Information security policy")
 		if resp, body := cara.post(page+"/reject", page, "note", ""); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "say what must change") {
 			t.Errorf("rejecting without a note: %d", resp.StatusCode)
 		}
@@ -81,10 +82,14 @@ func TestDocumentPages(t *testing.T) {
 
 		eve := s.loginAs(t, "eve@helix.example")
 		mustContain(t, "Eve's view", eve.getOK(page), `id="ack-request"`)
+		mustContain(t, "Eve's overview", eve.getOK("/o/helix-ai/"), `data-work="read"`)
 		if resp, _ := eve.post(page+"/acknowledge", page); resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("acknowledge: %d", resp.StatusCode)
 		}
 		mustContain(t, "acknowledged", eve.getOK(page), `id="ack-done"`)
+		if strings.Contains(eve.getOK("/o/helix-ai/"), `data-work="read"`) {
+			t.Error("an acknowledged policy is still on Eve's overview")
+		}
 		if resp, _ := eve.post(page+"/acknowledge", page); resp.StatusCode != http.StatusConflict {
 			t.Errorf("acknowledging twice: %d", resp.StatusCode)
 		}

@@ -14,8 +14,9 @@ import (
 // evidence request, an open implementation task of a control, or an
 // unfinished corrective action.
 type workItem struct {
-	// Kind is "request", "task" or "action"; an action's Control is the
-	// nonconformity it corrects.
+	// Kind is "request", "task", "action", "review" or "read"; for an
+	// action, Control is the nonconformity it corrects, and for a review
+	// or a reading, the document.
 	Kind         string
 	Title        string
 	Control      string
@@ -31,7 +32,7 @@ type workItem struct {
 func (u *UI) yourWork(q *request) ([]workItem, error) {
 	ctx := q.r.Context()
 	w, err := u.svc.Work(ctx, q.access)
-	if err != nil || len(w.Requests)+len(w.Tasks)+len(w.Actions) == 0 {
+	if err != nil || len(w.Requests)+len(w.Tasks)+len(w.Actions)+len(w.Reviews)+len(w.ToRead) == 0 {
 		return nil, err
 	}
 	lib, err := u.svc.Library(ctx, q.access)
@@ -68,6 +69,14 @@ func (u *UI) yourWork(q *request) ([]workItem, error) {
 		n := w.ActionRecords[c.NonconformityID]
 		out = append(out, workItem{Kind: "action", Title: c.Title, Control: n.Ref(), ControlTitle: n.Title, ControlLink: q.ncPath(n),
 			Due: c.DueDate, Overdue: c.Overdue(now), ActionLabel: "Report it done", Action: q.ncPath(n) + "#action-" + c.ID})
+	}
+	for _, d := range w.Reviews {
+		out = append(out, workItem{Kind: "review", Title: "Approve or reject version " + d.Open.Number(), Control: d.Ref(), ControlTitle: d.Title,
+			ControlLink: q.docPath(d.Document), Action: q.docPath(d.Document) + "#under-way", ActionLabel: "Review it"})
+	}
+	for _, d := range w.ToRead {
+		out = append(out, workItem{Kind: "read", Title: "Read and acknowledge version " + d.Published.Number(), Control: d.Ref(),
+			ControlTitle: d.Title, ControlLink: q.docPath(d.Document), Action: q.docPath(d.Document), ActionLabel: "Read it"})
 	}
 	slices.SortStableFunc(out, func(a, b workItem) int {
 		switch {
