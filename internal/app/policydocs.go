@@ -734,7 +734,7 @@ func (s *Service) CreateFromTemplate(ctx context.Context, a Access, id, ownerID 
 			return err
 		}
 		_, err = tx.SaveDocVersion(ctx, isms.DocVersion{OrgID: a.Org.ID, DocumentID: out.ID, Major: 1, Format: isms.FormatMarkdown,
-			Body: body, ChangeNote: "Started from the isms template " + t.ID + ".", Status: isms.VersionDraft, AuthorID: owner})
+			Body: body, ChangeNote: "Started from the isms template " + t.ID + ".", Status: isms.VersionDraft, AuthorID: a.Member.ID})
 		return err
 	})
 	return out, err

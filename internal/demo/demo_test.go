@@ -202,6 +202,23 @@ func TestSeed(t *testing.T) {
 		if err != nil || len(inference) != 1 || len(inference[0].Dependencies) != 5 {
 			t.Errorf("demo inference BIA = %+v, %v; want it with its five dependencies", inference, err)
 		}
+		docs, err := svc.Documents(ctx, acc, store.DocFilter{})
+		inForce, underWay, partly := 0, 0, 0
+		for _, d := range docs {
+			if d.Published != nil {
+				inForce++
+				if d.Acknowledged > 0 && d.Acknowledged < d.Readers {
+					partly++
+				}
+			}
+			if d.Open != nil {
+				underWay++
+			}
+		}
+		if err != nil || inForce < 2 || underWay < 2 || partly == 0 {
+			t.Errorf("demo documents: %d in force, %d under way, %d partly acknowledged (%v); want policies in force, "+
+				"versions under way and acknowledgements still missing", inForce, underWay, partly, err)
+		}
 		reports, err := svc.VerifyAllChains(ctx, app.OperatorPrincipal("cli:test"))
 		if err != nil {
 			t.Fatal(err)

@@ -313,7 +313,10 @@ func seedPlatform(ctx context.Context, svc *app.Service, slug string) error {
 	if err := seedNonconformities(ctx, svc, as, member, now); err != nil {
 		return err
 	}
-	return seedContinuity(ctx, svc, as, ids, member, now)
+	if err := seedContinuity(ctx, svc, as, ids, member, now); err != nil {
+		return err
+	}
+	return seedDocuments(ctx, svc, as, member)
 }
 
 func seedRisk(ctx context.Context, svc *app.Service, as map[string]app.Access, ids map[string]string, member func(string) string,
