@@ -96,6 +96,7 @@ Settings come from flags, ISMS_* environment variables and an optional TOML file
 		env.findingCmd(),
 		env.nonconformityCmd(),
 		env.documentCmd(),
+		env.readinessCmd(),
 		env.obligationCmd(),
 		env.supplierCmd(),
 		env.continuityCmd(),

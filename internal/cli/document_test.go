@@ -31,6 +31,9 @@ func TestDocumentCommands(t *testing.T) {
 		{args: []string{"doc", "pdf", "DOC-001", "--org", "acme", "--version", "1.0", "-o", filepath.Join(dir, "draft.pdf")}, errText: "wrote"},
 		{args: []string{"doc", "export", "--org", "acme", "--format", "csv", "-o", filepath.Join(dir, "docs.csv")}, errText: "wrote"},
 		{args: []string{"doc", "export", "--org", "acme", "--format", "ods", "-o", filepath.Join(dir, "docs.ods")}, code: 1, errText: "format"},
+		{args: []string{"readiness", "--org", "acme"}, out: "Stage 1: 0% of the required documented information is present"},
+		{args: []string{"readiness", "--org", "acme", "--format", "json"}, out: `"clause": "4.3"`},
+		{args: []string{"readiness", "--org", "acme", "--format", "yaml"}, code: 1, errText: "--format"},
 		{args: []string{"ledger", "verify", "--org", "acme"}, out: "intact"},
 	}
 	for _, s := range steps {

@@ -124,4 +124,19 @@ func exerciseDocuments(t *testing.T, f *fixture) {
 		expect(request{method: route.method, path: "/orgs/globex" + route.path, token: owner, body: route.body}, 404)
 	}
 	expect(request{method: "PUT", path: "/orgs/acme" + path + "/draft/file?name=a.pdf", body: pdf, contentType: "application/pdf"}, 401)
+
+	// Readiness, which the published policy now counts towards.
+	var ready struct {
+		Stage1 []struct {
+			Clause  string `json:"clause"`
+			Present bool   `json:"present"`
+		} `json:"stage1"`
+	}
+	f.ok(t, do("GET", viewer, "/readiness", ""), 200, &ready)
+	if len(ready.Stage1) == 0 {
+		t.Error("readiness lists nothing")
+	}
+	expect(do("GET", viewer, "/readiness?stage=1", ""), 400)
+	expect(request{method: "GET", path: "/orgs/acme/readiness"}, 401)
+	expect(request{method: "GET", path: "/orgs/globex/readiness", token: owner}, 404)
 }

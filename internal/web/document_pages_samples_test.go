@@ -56,6 +56,16 @@ func documentPageSamples(frame func(string) Page) map[string][]basePage {
 				Errors: map[string]string{"body": "required", "file": "bad"}, MaxUpload: "20 MB"},
 			&draftPage{Page: frame("Draft"), Doc: app.DocDetail{Document: doc, Versions: []isms.DocVersion{published}}, Next: "1.1", Major: true},
 		},
+		"readiness": {
+			&readinessPage{Page: frame("Readiness"), R: app.Readiness{Stage1Percent: 50, Stage2Percent: 40,
+				Clauses: []app.ClauseScore{{Clause: "4", Present: 1, Total: 1, Percent: 100}},
+				Themes:  []app.ThemeScore{{Theme: "Organizational controls", Applicable: 10, Ready: 4, Implemented: 6, Percent: 40}},
+				Gaps:    []app.ControlGap{{Control: "iso27001-2022:A.5.1", ID: "A.5.1", Missing: []string{"current evidence"}}}},
+				Items: []readinessItem{{ReadinessItem: app.ReadinessItem{Clause: "4.3", Title: "Scope", Present: true, Detail: "ok"}, Link: "/c"},
+					{ReadinessItem: app.ReadinessItem{Clause: "5.2", Title: "Policy", Detail: "missing"}, Link: "/d"}},
+				Gaps: []readinessGap{{ControlGap: app.ControlGap{ID: "A.5.1", Title: "Policies", Missing: []string{"implementation (planned)", "current evidence"}}, Link: "/x"}}},
+			&readinessPage{Page: frame("Readiness")},
+		},
 		"document_version": {
 			&documentVersionPage{Page: frame("v1.1"), Doc: detail, Version: open, Author: "Priya", Body: "<p>More.</p>", Compare: &published,
 				Diff: policy.Diff("a\nb\n", "a\nc\n"), Others: []isms.DocVersion{published}, DocLink: "/d",

@@ -125,6 +125,7 @@ func navigation(org *isms.Organization) []navGroup {
 		}},
 		{Label: "Check and act", Items: []navItem{
 			{"nonconformities", "Nonconformities", base + "nonconformities"},
+			{"readiness", "Certification readiness", base + "readiness"},
 			{"continuity", "Continuity", base + "continuity"},
 		}},
 		{Label: "Settings", Items: []navItem{

@@ -98,6 +98,7 @@ func (u *UI) Register(r *router.Router) {
 	u.registerScanPages(r)
 	u.registerNonconformityPages(r)
 	u.registerDocumentPages(r)
+	u.registerReadinessPages(r)
 	u.registerObligationPages(r)
 	u.registerSupplierPages(r)
 	u.registerContinuityPages(r)
