@@ -97,6 +97,7 @@ Settings come from flags, ISMS_* environment variables and an optional TOML file
 		env.nonconformityCmd(),
 		env.documentCmd(),
 		env.readinessCmd(),
+		env.packCmd(),
 		env.obligationCmd(),
 		env.supplierCmd(),
 		env.continuityCmd(),

@@ -34,6 +34,9 @@ func TestDocumentCommands(t *testing.T) {
 		{args: []string{"readiness", "--org", "acme"}, out: "Stage 1: 0% of the required documented information is present"},
 		{args: []string{"readiness", "--org", "acme", "--format", "json"}, out: `"clause": "4.3"`},
 		{args: []string{"readiness", "--org", "acme", "--format", "yaml"}, code: 1, errText: "--format"},
+		{args: []string{"pack", "--org", "acme", "-o", filepath.Join(dir, "pack.zip")}, out: "wrote"},
+		{args: []string{"pack", "verify", filepath.Join(dir, "pack.zip")}, out: "ok:"},
+		{args: []string{"pack", "verify", filepath.Join(dir, "docs.csv")}, code: 1, errText: "not an isms auditor pack"},
 		{args: []string{"ledger", "verify", "--org", "acme"}, out: "intact"},
 	}
 	for _, s := range steps {

@@ -174,6 +174,7 @@ func (a *API) Register(r *router.Router) {
 	r.Handle("GET", Prefix+"/orgs/{org}/nonconformity-metrics", a.inOrg(a.nonconformityMetrics))
 
 	r.Handle("GET", Prefix+"/orgs/{org}/readiness", a.inOrg(a.getReadiness))
+	r.Handle("GET", Prefix+"/orgs/{org}/auditor-pack", a.inOrg(a.auditorPack))
 	r.Handle("GET", Prefix+"/orgs/{org}/documents", a.inOrg(a.listRegisterDocs))
 	r.Handle("POST", Prefix+"/orgs/{org}/documents", a.inOrg(a.createRegisterDoc))
 	r.Handle("GET", Prefix+"/orgs/{org}/documents/export", a.inOrg(a.exportRegisterDocs))

@@ -137,6 +137,12 @@ func exerciseDocuments(t *testing.T, f *fixture) {
 		t.Error("readiness lists nothing")
 	}
 	expect(do("GET", viewer, "/readiness?stage=1", ""), 400)
+	res = expect(do("GET", viewer, "/auditor-pack", ""), 200)
+	if !strings.HasPrefix(string(res.body), "PK") {
+		t.Error("the auditor pack is not a zip archive")
+	}
+	expect(do("GET", viewer, "/auditor-pack?full=1", ""), 400)
+	expect(request{method: "GET", path: "/orgs/acme/auditor-pack"}, 401)
 	expect(request{method: "GET", path: "/orgs/acme/readiness"}, 401)
 	expect(request{method: "GET", path: "/orgs/globex/readiness", token: owner}, 404)
 }

@@ -874,10 +874,12 @@ var policy = map[string]rule{
 	"POST /api/v1/orgs/{org}/document-templates/{id}": orgRoutes(writers, 403, 201, func(f *fixture, _ *principal) call {
 		return call{method: "POST", path: "/api/v1/orgs/acme/document-templates/incident-response"}
 	}),
-	"GET /api/v1/orgs/{org}/readiness": orgRoutes(allRoles, 0, 200, get("/api/v1/orgs/acme/readiness")),
-	"GET /o/{org}/readiness":           orgRoutes(allRoles, 0, 200, get("/o/acme/readiness")),
-	"GET /o/{org}/documents":           orgRoutes(allRoles, 0, 200, get("/o/acme/documents")),
-	"GET /o/{org}/documents/new":       orgRoutes(writers, 403, 200, get("/o/acme/documents/new")),
+	"GET /api/v1/orgs/{org}/readiness":    orgRoutes(allRoles, 0, 200, get("/api/v1/orgs/acme/readiness")),
+	"GET /o/{org}/readiness":              orgRoutes(allRoles, 0, 200, get("/o/acme/readiness")),
+	"GET /o/{org}/auditor-pack":           orgRoutes(allRoles, 0, 200, get("/o/acme/auditor-pack")),
+	"GET /api/v1/orgs/{org}/auditor-pack": orgRoutes(allRoles, 0, 200, get("/api/v1/orgs/acme/auditor-pack")),
+	"GET /o/{org}/documents":              orgRoutes(allRoles, 0, 200, get("/o/acme/documents")),
+	"GET /o/{org}/documents/new":          orgRoutes(writers, 403, 200, get("/o/acme/documents/new")),
 	"POST /o/{org}/documents": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
 		return formCall("/o/acme/documents", "title", "Clean desk "+f.unique(), "kind", "topic_policy", "review_months", "12")
 	}),
