@@ -49,6 +49,21 @@ func (s *Service) RaiseNonconformity(ctx context.Context, a Access, in NCInput) 
 	if err := a.mayRaise(); err != nil {
 		return isms.Nonconformity{}, err
 	}
+	var out isms.Nonconformity
+	err := s.db.InTx(ctx, a.Principal.Actor(), func(tx *store.Tx) error {
+		var err error
+		out, err = s.raiseNonconformity(ctx, tx, a, in)
+		return err
+	})
+	return out, err
+}
+
+// raiseNonconformity is RaiseNonconformity inside a transaction, for use
+// cases that raise a record together with other changes.
+func (s *Service) raiseNonconformity(ctx context.Context, tx *store.Tx, a Access, in NCInput) (isms.Nonconformity, error) {
+	if err := a.mayRaise(); err != nil {
+		return isms.Nonconformity{}, err
+	}
 	n := isms.Nonconformity{OrgID: a.Org.ID, Kind: isms.NCKind(strings.TrimSpace(in.Kind)),
 		Source: isms.NCSource(strings.TrimSpace(in.Source)), RaisedBy: a.Member.ID, OwnerID: a.Member.ID}
 	if n.Kind == "" {
@@ -63,16 +78,10 @@ func (s *Service) RaiseNonconformity(ctx context.Context, a Access, in NCInput) 
 	if a.Role == isms.RoleContributor && in.OwnerID != nil && *in.OwnerID != a.Member.ID {
 		return n, fmt.Errorf("a contributor raises records they own; an ISMS manager assigns them: %w", isms.ErrForbidden)
 	}
-	var out isms.Nonconformity
-	err := s.db.InTx(ctx, a.Principal.Actor(), func(tx *store.Tx) error {
-		if err := s.applyNCInput(ctx, tx, a, &n, in); err != nil {
-			return err
-		}
-		var err error
-		out, err = tx.CreateNonconformity(ctx, n)
-		return err
-	})
-	return out, err
+	if err := s.applyNCInput(ctx, tx, a, &n, in); err != nil {
+		return n, err
+	}
+	return tx.CreateNonconformity(ctx, n)
 }
 
 // UpdateNonconformity changes a record that is not closed. ISMS managers

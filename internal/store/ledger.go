@@ -66,6 +66,12 @@ const (
 	RecordVulnSLA          = "vulnerability_sla"
 	RecordNonconformity    = "nonconformity"
 	RecordCorrectiveAction = "corrective_action"
+	RecordIncident         = "incident"
+	RecordIncidentAsset    = "incident_asset"
+	RecordIncidentEvent    = "incident_event"
+	RecordIncidentEvidence = "incident_evidence"
+	RecordIncidentCustody  = "incident_custody"
+	RecordIncidentLink     = "incident_link"
 )
 
 // orgTable describes a table of organisation records keyed by id, the
@@ -140,6 +146,12 @@ var ledgerTables = []ledgerTable{
 	orgTable(RecordVulnSLA, "vulnerability_slas"),
 	orgTable(RecordNonconformity, "nonconformities"),
 	orgTable(RecordCorrectiveAction, "corrective_actions"),
+	orgTable(RecordIncident, "incidents"),
+	orgTable(RecordIncidentAsset, "incident_assets"),
+	orgTable(RecordIncidentEvent, "incident_events"),
+	orgTable(RecordIncidentEvidence, "incident_evidence"),
+	orgTable(RecordIncidentCustody, "incident_custody"),
+	orgTable(RecordIncidentLink, "incident_links"),
 }
 
 func tableFor(recordType string) ledgerTable {
