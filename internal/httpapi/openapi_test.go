@@ -573,6 +573,7 @@ func exerciseAPI(t *testing.T, f *fixture) {
 	exerciseSoA(t, f)
 	exerciseScans(t, f)
 	exerciseNonconformities(t, f)
+	exerciseIncidents(t, f)
 }
 
 // testFile reads one of the framework package's example files.

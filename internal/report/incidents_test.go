@@ -18,7 +18,7 @@ func incidentSample() []Incident {
 			Assets: []string{"Chat API", "Customer document index"}, PersonalData: true, DataSubjects: 40, GDPRDue: &due,
 			GDPRState: "Running", Containment: "Tool calls disabled for shared documents.",
 			RaisedRecords: []string{"R-004 Indirect prompt injection"},
-			Timeline: []IncidentEvent{{At: detected, What: "Customer reports odd answers", Who: "Support"}},
+			Timeline:      []IncidentEvent{{At: detected, What: "Customer reports odd answers", Who: "Support"}},
 			Evidence: []IncidentEvidence{{Title: "Gateway logs", SHA256: "ab12", CollectedBy: "Ana Lima", CollectedAt: detected,
 				Custody: []IncidentEvent{{At: detected.Add(time.Hour), What: "Copy for analysis", Who: "Forensics Ltd"}}}}},
 		{Ref: "INC-001", Title: "=HYPERLINK(\"x\")", Category: "Phishing", Severity: "Low", Status: "Closed", Detected: &detected},

@@ -171,6 +171,9 @@ type controlPage struct {
 	// Vuln is the live evidence of vulnerability management, on the
 	// controls it is evidence for.
 	Vuln *vulnMetricsView
+	// Incidents is the live evidence of incident management, on the
+	// controls it is evidence for.
+	Incidents *incidentMetricsView
 }
 
 // ApplicabilityLabel names the control's applicability.
@@ -263,6 +266,11 @@ func (u *UI) showControl(q *request, status int, state controlState) error {
 	page.People = ppl.Eligible
 	if vulnMetricsControls[ref] {
 		if page.Vuln, err = u.vulnMetricsView(q); err != nil {
+			return err
+		}
+	}
+	if incidentMetricsControls[ref] {
+		if page.Incidents, err = u.incidentMetricsView(q); err != nil {
 			return err
 		}
 	}

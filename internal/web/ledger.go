@@ -23,7 +23,7 @@ type ledgerPage struct {
 var recordTypes = []string{"organization", "member", "api_token", "framework_import", "org_framework", "org_settings",
 	"isms_context", "asset", "asset_relation", "risk_methodology", "risk", "risk_asset", "risk_control", "risk_action", "risk_decision",
 	"control", "control_reason", "control_task", "evidence", "evidence_link", "evidence_request", "soa_version",
-	"scan", "vulnerability_sla"}
+	"scan", "vulnerability_sla", "incident", "incident_asset", "incident_event", "incident_evidence", "incident_custody", "incident_link"}
 
 func (u *UI) ledgerPage(q *request) error {
 	query := q.r.URL.Query()

@@ -116,6 +116,7 @@ func navigation(org *isms.Organization) []navGroup {
 		{Label: "Assurance", Items: []navItem{
 			{"evidence", "Evidence", base + "evidence"},
 			{"vulnerabilities", "Vulnerabilities", base + "findings"},
+			{"incidents", "Incidents", base + "incidents"},
 			{"ledger", "Change ledger", base + "ledger"},
 		}},
 		{Label: "Check and act", Items: []navItem{
@@ -246,6 +247,12 @@ var recordTypeLabels = map[string]string{
 	"soa_version":       "Approved Statement of Applicability",
 	"scan":              "Vulnerability scan",
 	"vulnerability_sla": "Remediation deadlines",
+	"incident":          "Incident",
+	"incident_asset":    "Asset affected by an incident",
+	"incident_event":    "Incident timeline entry",
+	"incident_evidence": "Incident evidence",
+	"incident_custody":  "Evidence hand-over",
+	"incident_link":     "Record raised from an incident",
 }
 
 type errorPage struct {

@@ -97,6 +97,7 @@ func (u *UI) Register(r *router.Router) {
 	u.registerEvidencePages(r)
 	u.registerScanPages(r)
 	u.registerNonconformityPages(r)
+	u.registerIncidentPages(r)
 }
 
 // request is what a signed-in handler knows about the request.
