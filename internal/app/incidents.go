@@ -56,6 +56,10 @@ type IncidentInput struct {
 	Eradication    *string
 	Recovery       *string
 	LessonsLearned *string
+	// ClosedAt is when the incident was closed, for one logged after the
+	// fact; now by default.
+	ClosedAt    *time.Time
+	SetClosedAt bool
 }
 
 // mayEditIncident allows a change to an incident: anyone who may change
@@ -240,6 +244,8 @@ func (s *Service) applyIncidentInput(ctx context.Context, tx *store.Tx, a Access
 	switch {
 	case i.Status != isms.IncidentClosed:
 		i.ClosedAt = nil
+	case in.SetClosedAt && in.ClosedAt != nil:
+		i.ClosedAt = at(in.ClosedAt)
 	case before != isms.IncidentClosed || i.ClosedAt == nil:
 		i.ClosedAt = &now
 	}
@@ -262,6 +268,12 @@ func (s *Service) applyIncidentInput(ctx context.Context, tx *store.Tx, a Access
 	}
 	if i.ContainedAt != nil && i.ContainedAt.After(now.Add(5*time.Minute)) {
 		v.Add("contained_at", "is in the future")
+	}
+	if i.ClosedAt != nil && i.ClosedAt.After(now.Add(5*time.Minute)) {
+		v.Add("closed_at", "is in the future")
+	}
+	if i.ClosedAt != nil && (i.ClosedAt.Before(i.DetectedAt) || i.ContainedAt != nil && i.ClosedAt.Before(*i.ContainedAt)) {
+		v.Add("closed_at", "is before the incident was detected or contained")
 	}
 	if err := v.Err(); err != nil {
 		// Report these with whatever else is wrong.
@@ -815,7 +827,7 @@ func (s *Service) IncidentMetrics(ctx context.Context, a Access) (IncidentMetric
 	if err := a.require(isms.PermRead); err != nil {
 		return IncidentMetrics{}, err
 	}
-	all, err := s.db.Incidents(ctx, a.Org.ID, store.IncidentFilter{Limit: -1})
+	all, err := s.db.Incidents(ctx, a.Org.ID, store.IncidentFilter{Limit: -1, WithoutAssets: true})
 	if err != nil {
 		return IncidentMetrics{}, err
 	}
@@ -899,8 +911,8 @@ func (s *Service) incidentReport(ctx context.Context, a Access, f store.Incident
 		return nil, err
 	}
 	assets := map[string]string{}
-	if len(assetIDs) > 0 {
-		labels, err := s.db.AssetLabels(ctx, a.Org.ID, slices.Compact(slices.Sorted(slices.Values(assetIDs))), 0)
+	for batch := range slices.Chunk(slices.Compact(slices.Sorted(slices.Values(assetIDs))), 500) {
+		labels, err := s.db.AssetLabels(ctx, a.Org.ID, batch, 0)
 		if err != nil {
 			return nil, err
 		}

@@ -175,6 +175,17 @@ func TestIncidentResponse(t *testing.T) {
 			t.Errorf("metrics after closure = %+v", m)
 		}
 
+		// An incident logged after the fact keeps when it was closed.
+		past := app.IncidentInput{Title: ptr("Lost badge"), Category: ptr("physical"), Severity: ptr("low"), Status: ptr("closed"),
+			DetectedAt: hour(-300), HandlerID: ptr(manager.Member.ID), Containment: ptr("Badge disabled."), Eradication: ptr("n/a"),
+			Recovery: ptr("New badge issued."), LessonsLearned: ptr("None."), SetClosedAt: true, ClosedAt: hour(-400)}
+		_, err = e.svc.ReportIncident(ctx, manager, past)
+		wantFields(t, err, "closed_at")
+		past.ClosedAt, past.ContainedAt, past.SetContainedAt = hour(-200), hour(-290), true
+		if logged, err := e.svc.ReportIncident(ctx, manager, past); err != nil || !logged.ClosedAt.Equal(*hour(-200)) || !logged.ContainedAt.Equal(*hour(-290)) {
+			t.Errorf("logged after the fact: %+v, %v", logged, err)
+		}
+
 		// The asset stays while an incident names it.
 		if err := e.svc.DeleteAsset(ctx, manager, asset.ID); !errors.Is(err, isms.ErrConflict) {
 			t.Errorf("deleting an affected asset: err = %v, want conflict", err)

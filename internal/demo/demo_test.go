@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"testing"
+	"time"
 
 	"github.com/isms-dev/isms/internal/app"
 	"github.com/isms-dev/isms/internal/credential"
@@ -138,6 +139,32 @@ func TestSeed(t *testing.T) {
 			!sources[isms.SourceVulnerabilitySLA] || !sources[isms.SourceInternalAudit] {
 			t.Errorf("demo nonconformities by stage %v, sources %v (%v); want closed, in action and awaiting verification, "+
 				"from an internal audit and a missed vulnerability deadline", stages, sources, err)
+		}
+		incidents, err := svc.Incidents(ctx, acc, store.IncidentFilter{Limit: -1})
+		byStatus := map[isms.IncidentStatus]int{}
+		var injection app.IncidentRow
+		running := 0
+		for _, i := range incidents {
+			byStatus[i.Status]++
+			if i.Category == isms.IncidentPromptInjection {
+				injection = i
+			}
+			for _, d := range i.Deadlines {
+				if d.State(time.Now()) == isms.DeadlineRunning {
+					running++
+				}
+			}
+		}
+		if err != nil || len(incidents) != 4 || byStatus[isms.IncidentClosed] != 2 || running != 1 || injection.ID == "" {
+			t.Errorf("demo incidents %d by status %v, %d deadlines running (%v); want 4, two closed, a prompt injection and one countdown",
+				len(incidents), byStatus, running, err)
+		} else {
+			d, err := svc.Incident(ctx, acc, injection.ID)
+			if err != nil || len(d.Events) < 8 || len(d.Evidence) != 2 || len(d.Evidence[1].Custody) != 2 || len(d.Links) != 2 ||
+				d.Deadlines[0].State(time.Now()) != isms.DeadlineMet {
+				t.Errorf("the demo's prompt injection: %d events, %d evidence, %d links, deadlines %+v (%v)", len(d.Events), len(d.Evidence),
+					len(d.Links), d.Deadlines, err)
+			}
 		}
 		reports, err := svc.VerifyAllChains(ctx, app.OperatorPrincipal("cli:test"))
 		if err != nil {

@@ -243,6 +243,7 @@ type incidentWrite struct {
 	Eradication             optional[string]   `json:"eradication"`
 	Recovery                optional[string]   `json:"recovery"`
 	LessonsLearned          optional[string]   `json:"lessons_learned"`
+	ClosedAt                optional[string]   `json:"closed_at"`
 }
 
 // input turns the body into the app's input.
@@ -269,7 +270,8 @@ func (in incidentWrite) input() (app.IncidentInput, error) {
 	}{{"occurred_at", in.OccurredAt, &out.OccurredAt, &out.SetOccurredAt}, {"aware_at", in.AwareAt, &out.AwareAt, &out.SetAwareAt},
 		{"authority_notified_at", in.AuthorityNotifiedAt, &out.AuthorityNotifiedAt, &out.SetAuthorityNotifiedAt},
 		{"ai_reported_at", in.AIReportedAt, &out.AIReportedAt, &out.SetAIReportedAt},
-		{"contained_at", in.ContainedAt, &out.ContainedAt, &out.SetContainedAt}} {
+		{"contained_at", in.ContainedAt, &out.ContainedAt, &out.SetContainedAt},
+		{"closed_at", in.ClosedAt, &out.ClosedAt, &out.SetClosedAt}} {
 		if !t.o.Set {
 			continue
 		}

@@ -186,23 +186,30 @@ func (r Reads) fillIncidentAssets(ctx context.Context, orgID string, list []*ism
 		byID[i.ID], ids[k] = i, i.ID
 		i.AssetIDs = []string{}
 	}
-	w := newWhere()
-	w.add("ia.org_id = $%d", orgID)
-	w.in("ia.incident_id", ids)
-	rows, err := r.q.QueryContext(ctx, `SELECT ia.incident_id, ia.asset_id FROM incident_assets ia JOIN assets a ON a.id = ia.asset_id
-		WHERE `+w.sql()+` ORDER BY a.name, a.id`, w.args...)
-	if err != nil {
-		return fmt.Errorf("incident assets: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var incident, asset string
-		if err := rows.Scan(&incident, &asset); err != nil {
+	// In batches, to stay well below the databases' limits on parameters.
+	for batch := range slices.Chunk(ids, 500) {
+		w := newWhere()
+		w.add("ia.org_id = $%d", orgID)
+		w.in("ia.incident_id", batch)
+		rows, err := r.q.QueryContext(ctx, `SELECT ia.incident_id, ia.asset_id FROM incident_assets ia JOIN assets a ON a.id = ia.asset_id
+			WHERE `+w.sql()+` ORDER BY a.name, a.id`, w.args...)
+		if err != nil {
 			return fmt.Errorf("incident assets: %w", err)
 		}
-		byID[incident].AssetIDs = append(byID[incident].AssetIDs, asset)
+		for rows.Next() {
+			var incident, asset string
+			if err := rows.Scan(&incident, &asset); err != nil {
+				rows.Close()
+				return fmt.Errorf("incident assets: %w", err)
+			}
+			byID[incident].AssetIDs = append(byID[incident].AssetIDs, asset)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("incident assets: %w", err)
+		}
 	}
-	return rows.Err()
+	return nil
 }
 
 // IncidentFilter selects incidents of the register.
@@ -224,6 +231,9 @@ type IncidentFilter struct {
 	HandlerID       string
 	AssetID         string
 	Query           string
+	// WithoutAssets leaves AssetIDs empty, for figures that do not need
+	// them.
+	WithoutAssets bool
 	// After is the reference number of the last row of the previous page;
 	// the register lists newest first. Limit 0 is a default page; a
 	// negative limit reads every incident.
@@ -301,6 +311,9 @@ func (r Reads) Incidents(ctx context.Context, orgID string, f IncidentFilter) ([
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("incidents: %w", err)
 	}
+	if f.WithoutAssets {
+		return out, nil
+	}
 	ptrs := make([]*isms.Incident, len(out))
 	for k := range out {
 		ptrs[k] = &out[k]
@@ -350,27 +363,33 @@ func (r Reads) IncidentEvents(ctx context.Context, orgID string, incidentIDs ...
 	if len(incidentIDs) == 0 {
 		return out, nil
 	}
-	w := newWhere()
-	w.add("org_id = $%d", orgID)
-	w.in("incident_id", incidentIDs)
-	rows, err := r.q.QueryContext(ctx, `SELECT `+incidentEventColumns+` FROM incident_events WHERE `+w.sql()+`
-		ORDER BY at, created_at, id`, w.args...)
-	if err != nil {
-		return nil, fmt.Errorf("incident events: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var (
-			e          isms.IncidentEvent
-			recordedBy *string
-		)
-		if err := rows.Scan(&e.ID, &e.OrgID, &e.IncidentID, &e.At, &e.What, &e.Who, &recordedBy, &e.CreatedAt); err != nil {
+	for batch := range slices.Chunk(incidentIDs, 500) {
+		w := newWhere()
+		w.add("org_id = $%d", orgID)
+		w.in("incident_id", batch)
+		rows, err := r.q.QueryContext(ctx, `SELECT `+incidentEventColumns+` FROM incident_events WHERE `+w.sql()+`
+			ORDER BY at, created_at, id`, w.args...)
+		if err != nil {
 			return nil, fmt.Errorf("incident events: %w", err)
 		}
-		e.RecordedBy, e.At, e.CreatedAt = deref(recordedBy), e.At.UTC(), e.CreatedAt.UTC()
-		out[e.IncidentID] = append(out[e.IncidentID], e)
+		for rows.Next() {
+			var (
+				e          isms.IncidentEvent
+				recordedBy *string
+			)
+			if err := rows.Scan(&e.ID, &e.OrgID, &e.IncidentID, &e.At, &e.What, &e.Who, &recordedBy, &e.CreatedAt); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("incident events: %w", err)
+			}
+			e.RecordedBy, e.At, e.CreatedAt = deref(recordedBy), e.At.UTC(), e.CreatedAt.UTC()
+			out[e.IncidentID] = append(out[e.IncidentID], e)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("incident events: %w", err)
+		}
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // ---------------------------------------------------------------------

@@ -213,6 +213,7 @@ type incidentsPage struct {
 	Query      incidentQuery
 	Rows       []incidentRow
 	Metrics    app.IncidentMetrics
+	OpenCounts []severityCount
 	Categories []isms.IncidentCategory
 	Severities []isms.IncidentSeverity
 	Statuses   []isms.IncidentStatus
@@ -251,6 +252,7 @@ func (u *UI) incidentsPage(q *request) error {
 	if page.Metrics, err = u.svc.IncidentMetrics(ctx, q.access); err != nil {
 		return err
 	}
+	page.OpenCounts = openCounts(page.Metrics)
 	var rows []app.IncidentRow
 	if len(page.Problems) == 0 {
 		rows, err = u.svc.Incidents(ctx, q.access, f)
@@ -331,7 +333,7 @@ type incidentForm struct {
 	AIHighRisk, AISerious                          bool
 	AICase, AIReportedAt, AIReportRef              string
 	Containment, ContainedAt, Eradication          string
-	Recovery, LessonsLearned                       string
+	Recovery, LessonsLearned, ClosedAt             string
 }
 
 // HasAsset reports whether the form names an asset.
@@ -346,7 +348,8 @@ func incidentFormFrom(r *http.Request) incidentForm {
 		DataSubjects: get("data_subjects"), AuthorityNotifiedAt: get("authority_notified_at"), AuthorityRef: get("authority_ref"),
 		NotificationNotRequired: get("notification_not_required"), AIHighRisk: on("ai_high_risk"), AISerious: on("ai_serious"),
 		AICase: get("ai_case"), AIReportedAt: get("ai_reported_at"), AIReportRef: get("ai_report_ref"), Containment: get("containment"),
-		ContainedAt: get("contained_at"), Eradication: get("eradication"), Recovery: get("recovery"), LessonsLearned: get("lessons_learned")}
+		ContainedAt: get("contained_at"), Eradication: get("eradication"), Recovery: get("recovery"), LessonsLearned: get("lessons_learned"),
+		ClosedAt: get("closed_at")}
 }
 
 func formFromIncident(i isms.Incident) incidentForm {
@@ -356,7 +359,8 @@ func formFromIncident(i isms.Incident) incidentForm {
 		PersonalData: i.PersonalData, AuthorityNotifiedAt: dateTimeValue(i.AuthorityNotifiedAt), AuthorityRef: i.AuthorityRef,
 		NotificationNotRequired: i.NotificationNotRequired, AIHighRisk: i.AIHighRisk, AISerious: i.AISerious, AICase: string(i.AICase),
 		AIReportedAt: dateTimeValue(i.AIReportedAt), AIReportRef: i.AIReportRef, Containment: i.Containment,
-		ContainedAt: dateTimeValue(i.ContainedAt), Eradication: i.Eradication, Recovery: i.Recovery, LessonsLearned: i.LessonsLearned}
+		ContainedAt: dateTimeValue(i.ContainedAt), Eradication: i.Eradication, Recovery: i.Recovery, LessonsLearned: i.LessonsLearned,
+		ClosedAt: dateTimeValue(i.ClosedAt)}
 	if i.DataSubjects > 0 {
 		f.DataSubjects = strconv.Itoa(i.DataSubjects)
 	}
@@ -395,7 +399,8 @@ func (f incidentForm) input(posted url.Values, full bool) (app.IncidentInput, er
 	}{{"occurred_at", f.OccurredAt, &in.OccurredAt, &in.SetOccurredAt}, {"aware_at", f.AwareAt, &in.AwareAt, &in.SetAwareAt},
 		{"authority_notified_at", f.AuthorityNotifiedAt, &in.AuthorityNotifiedAt, &in.SetAuthorityNotifiedAt},
 		{"ai_reported_at", f.AIReportedAt, &in.AIReportedAt, &in.SetAIReportedAt},
-		{"contained_at", f.ContainedAt, &in.ContainedAt, &in.SetContainedAt}} {
+		{"contained_at", f.ContainedAt, &in.ContainedAt, &in.SetContainedAt},
+		{"closed_at", f.ClosedAt, &in.ClosedAt, &in.SetClosedAt}} {
 		if !has(t.key) {
 			continue
 		}
@@ -651,6 +656,9 @@ type incidentPage struct {
 	MayEdit    bool
 	Manager    bool
 	AllIntact  bool
+	// Self is the caller's membership: a contributor may name only
+	// themselves as handler.
+	Self string
 }
 
 type incidentAssetLink struct{ Name, Link string }
@@ -684,7 +692,7 @@ func (u *UI) showIncident(q *request, status int, st incidentState) error {
 		RaisedBy: ppl.Name(d.RaisedBy), Statuses: isms.IncidentStatuses, AICases: isms.AIActCases, Handlers: ppl.Eligible, Register: q.orgPath("incidents"),
 		EditLink: q.incidentPath(d.Incident, "edit"), CheckLink: q.incidentPath(d.Incident) + "?check=1#evidence",
 		UploadLink: urlWith(q.orgPath("evidence", "new"), url.Values{"control": {"iso27001-2022:A.5.28"}}),
-		Now:        now.Format(dateTimeLayout), MayEdit: mayEditIncident(a, d.Incident), Manager: a.Can(isms.PermWriteRecords)}
+		Now:        now.Format(dateTimeLayout), MayEdit: mayEditIncident(a, d.Incident), Manager: a.Can(isms.PermWriteRecords), Self: a.Member.ID}
 	page.Title, page.Section = d.Ref()+" "+d.Title, "incidents"
 	page.Response = formFromIncident(d.Incident)
 	if st.Form != nil {
@@ -942,6 +950,16 @@ type incidentMetricsView struct {
 	HasIncident bool
 }
 
+// openCounts lists the open incidents by severity, most severe first.
+func openCounts(m app.IncidentMetrics) []severityCount {
+	var out []severityCount
+	for k := len(isms.IncidentSeverities) - 1; k >= 0; k-- {
+		s := isms.IncidentSeverities[k]
+		out = append(out, severityCount{Severity: s, Count: m.OpenBySeverity[s]})
+	}
+	return out
+}
+
 type severityCount struct {
 	Severity isms.IncidentSeverity
 	Count    int
@@ -958,10 +976,7 @@ func (u *UI) incidentMetricsView(q *request) (*incidentMetricsView, error) {
 		ClosedLink: urlWith(q.orgPath("incidents"), url.Values{"status": {"closed"}}),
 		ExportXLSX: urlWith(q.orgPath("incidents", "export"), url.Values{"format": {"xlsx"}, "status": {"all"}}),
 		CanReport:  mayRaise(q.access), Lessons: m.Closed, HasIncident: m.Open+m.Closed > 0 || m.Last12Months > 0}
-	for k := len(isms.IncidentSeverities) - 1; k >= 0; k-- {
-		s := isms.IncidentSeverities[k]
-		v.Open = append(v.Open, severityCount{Severity: s, Count: m.OpenBySeverity[s]})
-	}
+	v.Open = openCounts(m)
 	now := time.Now()
 	for _, p := range m.Pending {
 		days := p.Kind == isms.DeadlineAIAct
