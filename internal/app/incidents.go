@@ -640,6 +640,15 @@ func incidentSummary(i isms.Incident) string {
 // Title and description default to the incident's; the link is kept with
 // the incident.
 func (s *Service) RaiseIncidentNonconformity(ctx context.Context, a Access, ref string, in NCInput) (isms.Nonconformity, error) {
+	if err := a.mayRaise(); err != nil {
+		return isms.Nonconformity{}, err
+	}
+	if in.OwnerID != nil && strings.TrimSpace(*in.OwnerID) == "" {
+		in.OwnerID = nil
+	}
+	if a.Role == isms.RoleContributor && in.OwnerID != nil && *in.OwnerID != a.Member.ID {
+		return isms.Nonconformity{}, fmt.Errorf("a contributor raises records they own; an ISMS manager assigns them: %w", isms.ErrForbidden)
+	}
 	var out isms.Nonconformity
 	err := s.db.InTx(ctx, a.Principal.Actor(), func(tx *store.Tx) error {
 		i, err := incidentByRef(ctx, tx.Reads, a.Org.ID, ref)

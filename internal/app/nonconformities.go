@@ -49,6 +49,12 @@ func (s *Service) RaiseNonconformity(ctx context.Context, a Access, in NCInput) 
 	if err := a.mayRaise(); err != nil {
 		return isms.Nonconformity{}, err
 	}
+	if in.OwnerID != nil && strings.TrimSpace(*in.OwnerID) == "" {
+		in.OwnerID = nil
+	}
+	if a.Role == isms.RoleContributor && in.OwnerID != nil && *in.OwnerID != a.Member.ID {
+		return isms.Nonconformity{}, fmt.Errorf("a contributor raises records they own; an ISMS manager assigns them: %w", isms.ErrForbidden)
+	}
 	var out isms.Nonconformity
 	err := s.db.InTx(ctx, a.Principal.Actor(), func(tx *store.Tx) error {
 		var err error
@@ -58,12 +64,10 @@ func (s *Service) RaiseNonconformity(ctx context.Context, a Access, in NCInput) 
 	return out, err
 }
 
-// raiseNonconformity is RaiseNonconformity inside a transaction, for use
-// cases that raise a record together with other changes.
+// raiseNonconformity adds the record inside tx, so that a use case that
+// raises one as part of a larger change (a continuity test's follow-up)
+// makes both in one transaction. The caller has checked the permission.
 func (s *Service) raiseNonconformity(ctx context.Context, tx *store.Tx, a Access, in NCInput) (isms.Nonconformity, error) {
-	if err := a.mayRaise(); err != nil {
-		return isms.Nonconformity{}, err
-	}
 	n := isms.Nonconformity{OrgID: a.Org.ID, Kind: isms.NCKind(strings.TrimSpace(in.Kind)),
 		Source: isms.NCSource(strings.TrimSpace(in.Source)), RaisedBy: a.Member.ID, OwnerID: a.Member.ID}
 	if n.Kind == "" {
@@ -71,12 +75,6 @@ func (s *Service) raiseNonconformity(ctx context.Context, tx *store.Tx, a Access
 	}
 	if n.Source == "" {
 		n.Source = isms.SourceOther
-	}
-	if in.OwnerID != nil && strings.TrimSpace(*in.OwnerID) == "" {
-		in.OwnerID = nil
-	}
-	if a.Role == isms.RoleContributor && in.OwnerID != nil && *in.OwnerID != a.Member.ID {
-		return n, fmt.Errorf("a contributor raises records they own; an ISMS manager assigns them: %w", isms.ErrForbidden)
 	}
 	if err := s.applyNCInput(ctx, tx, a, &n, in); err != nil {
 		return n, err
