@@ -935,19 +935,18 @@ type pendingView struct {
 // overview show them.
 type incidentMetricsView struct {
 	app.IncidentMetrics
-	Open        []severityCount
-	Pending     []pendingView
-	Contain     string // mean time to contain, or "" before any
-	Close       string // mean time to close, or "" before any
-	Register    string
-	DueLink     string
-	ReportLink  string
-	AIRegister  string
-	ClosedLink  string
-	ExportXLSX  string
-	CanReport   bool
-	Lessons     int
-	HasIncident bool
+	Open       []severityCount
+	Pending    []pendingView
+	Contain    string // mean time to contain, or "" before any
+	Close      string // mean time to close, or "" before any
+	Register   string
+	DueLink    string
+	ReportLink string
+	AIRegister string
+	ClosedLink string
+	ExportXLSX string
+	CanReport  bool
+	Lessons    int
 }
 
 // openCounts lists the open incidents by severity, most severe first.
@@ -975,7 +974,7 @@ func (u *UI) incidentMetricsView(q *request) (*incidentMetricsView, error) {
 		AIRegister: urlWith(q.orgPath("incidents"), url.Values{"category": {"ai"}, "status": {"all"}}),
 		ClosedLink: urlWith(q.orgPath("incidents"), url.Values{"status": {"closed"}}),
 		ExportXLSX: urlWith(q.orgPath("incidents", "export"), url.Values{"format": {"xlsx"}, "status": {"all"}}),
-		CanReport:  mayRaise(q.access), Lessons: m.Closed, HasIncident: m.Open+m.Closed > 0 || m.Last12Months > 0}
+		CanReport:  mayRaise(q.access), Lessons: m.Closed}
 	v.Open = openCounts(m)
 	now := time.Now()
 	for _, p := range m.Pending {

@@ -65,7 +65,7 @@ func incidentPageSamples(frame func(string) Page) map[string][]basePage {
 			&incidentPage{Page: frame("INC-001"), Incident: detail, Deadlines: deadlines, Handler: "Priya", RaisedBy: "Sam",
 				Assets:   []incidentAssetLink{{Name: "Chat API", Link: "/a1"}},
 				Events:   []incidentEventView{{IncidentEvent: detail.Events[0], RecordedBy: "Priya"}},
-				Evidence: []incidentEvidenceView{{IncidentEvidenceItem: item, Link: "/e1", FileLink: "/e1/file", Holder: "Forensics Ltd", Check: &check}, {IncidentEvidenceItem: link, Link: "/e2"}},
+				Evidence: []incidentEvidenceView{{IncidentEvidenceItem: item, Link: "/e1", FileLink: "/e1/file", RecordedBy: "Priya", Holder: "Forensics Ltd", Check: &check}, {IncidentEvidenceItem: link, Link: "/e2"}},
 				Raised:   []incidentLinkView{{IncidentLinkView: detail.Links[0], Link: "/n1", KindLabel: "Nonconformity"}},
 				Response: form, Statuses: isms.IncidentStatuses, AICases: isms.AIActCases, Handlers: owners,
 				Choices:  []isms.Evidence{{ID: "e3", Title: "Notes", Kind: isms.EvidenceRecord, CreatedAt: now}},
