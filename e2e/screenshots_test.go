@@ -83,6 +83,9 @@ func TestScreenshots(t *testing.T) {
 		{"soa", "/o/helix-ai/soa/iso27001-2022", "table.soa"},
 		{"control", "/o/helix-ai/controls/iso27001-2022:A.8.8", "#requirement"},
 		{"evidence", "/o/helix-ai/evidence", "h1"},
+		{"incidents", "/o/helix-ai/incidents?status=all", "table"},
+		{"incident", "/o/helix-ai/incidents/INC-004", "#gdpr-deadline"},
+		{"incident-closed", "/o/helix-ai/incidents/INC-002", "#evidence"},
 		{"orgs", "/orgs", "table"},
 	}
 	for _, width := range []struct {

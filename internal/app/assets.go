@@ -264,6 +264,11 @@ func (s *Service) DeleteAsset(ctx context.Context, a Access, id string) error {
 		} else if n > 0 {
 			return &isms.ConflictError{Field: "asset", Detail: fmt.Sprintf("is a dependency of %d business impact analyses; remove it from them, or retire it instead", n)}
 		}
+		if n, err := tx.CountIncidentsOfAsset(ctx, a.Org.ID, id); err != nil {
+			return err
+		} else if n > 0 {
+			return &isms.ConflictError{Field: "asset", Detail: fmt.Sprintf("was affected by %d incidents, whose records must keep it; retire it instead", n)}
+		}
 		if scanned, err := tx.AssetScanned(ctx, a.Org.ID, id); err != nil {
 			return err
 		} else if scanned {

@@ -239,37 +239,44 @@ type TaskInput struct {
 func (s *Service) SaveControlTask(ctx context.Context, a Access, ref, id string, in TaskInput) (isms.ControlTask, error) {
 	var out isms.ControlTask
 	err := s.db.InTx(ctx, a.Principal.Actor(), func(tx *store.Tx) error {
-		c, err := s.savedControl(ctx, tx, a, ref)
-		if err != nil {
-			return err
-		}
-		if err := a.mayEdit("control", c.OwnerID); err != nil {
-			return err
-		}
-		t := isms.ControlTask{OrgID: a.Org.ID, ControlID: c.ID, Status: isms.TaskOpen}
-		if id != "" {
-			if t, err = tx.ControlTask(ctx, a.Org.ID, c.ID, id); err != nil {
-				return err
-			}
-		}
-		t.Title, t.AssigneeID, t.DueDate = strings.TrimSpace(in.Title), strings.TrimSpace(in.AssigneeID), in.DueDate
-		if in.Status != "" {
-			t.Status = isms.TaskStatus(in.Status)
-		}
-		v := &isms.ValidationError{}
-		if err := s.checkMembers(ctx, tx, a.Org.ID, v, map[string]string{"assignee": t.AssigneeID}); err != nil {
-			return err
-		}
-		if err := v.Err(); err != nil {
-			return err
-		}
-		if err := t.Validate(); err != nil {
-			return err
-		}
-		out, err = tx.SaveControlTask(ctx, t)
+		var err error
+		out, err = s.saveControlTask(ctx, tx, a, ref, id, in)
 		return err
 	})
 	return out, err
+}
+
+// saveControlTask is SaveControlTask inside a transaction, for use cases
+// that add a task together with other changes.
+func (s *Service) saveControlTask(ctx context.Context, tx *store.Tx, a Access, ref, id string, in TaskInput) (isms.ControlTask, error) {
+	c, err := s.savedControl(ctx, tx, a, ref)
+	if err != nil {
+		return isms.ControlTask{}, err
+	}
+	if err := a.mayEdit("control", c.OwnerID); err != nil {
+		return isms.ControlTask{}, err
+	}
+	t := isms.ControlTask{OrgID: a.Org.ID, ControlID: c.ID, Status: isms.TaskOpen}
+	if id != "" {
+		if t, err = tx.ControlTask(ctx, a.Org.ID, c.ID, id); err != nil {
+			return t, err
+		}
+	}
+	t.Title, t.AssigneeID, t.DueDate = strings.TrimSpace(in.Title), strings.TrimSpace(in.AssigneeID), in.DueDate
+	if in.Status != "" {
+		t.Status = isms.TaskStatus(in.Status)
+	}
+	v := &isms.ValidationError{}
+	if err := s.checkMembers(ctx, tx, a.Org.ID, v, map[string]string{"assignee": t.AssigneeID}); err != nil {
+		return t, err
+	}
+	if err := v.Err(); err != nil {
+		return t, err
+	}
+	if err := t.Validate(); err != nil {
+		return t, err
+	}
+	return tx.SaveControlTask(ctx, t)
 }
 
 // ControlDetail answers the auditor's "show me how you do A.8.8": the

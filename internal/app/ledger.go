@@ -220,6 +220,25 @@ func (s *Service) RecordLabels(ctx context.Context, a Access, entries []ledger.E
 			if n, ok := content["version"].(float64); ok {
 				label = fmt.Sprintf("%s version %d", fw, int(n))
 			}
+		case store.RecordIncident:
+			title, _ := content["title"].(string)
+			if ref, ok := content["ref_num"].(float64); ok {
+				label = fmt.Sprintf("INC-%03d %s", int(ref), title)
+			}
+		case store.RecordIncidentEvent:
+			what, _ := content["what"].(string)
+			label = clipRunes(what, 80)
+		case store.RecordIncidentEvidence:
+			if by, _ := content["collected_by"].(string); by != "" {
+				label = "collected by " + by
+			}
+		case store.RecordIncidentCustody:
+			if who, _ := content["who"].(string); who != "" {
+				label = "to " + who
+			}
+		case store.RecordIncidentLink:
+			kind, _ := content["kind"].(string)
+			label = strings.ReplaceAll(kind, "_", " ")
 		case store.RecordMember:
 			if uid, ok := content["user_id"].(string); ok {
 				if _, seen := emails[uid]; !seen {

@@ -216,23 +216,29 @@ func (s *Service) CreateRisk(ctx context.Context, a Access, in RiskInput) (isms.
 	}
 	var out isms.Risk
 	err = s.db.InTx(ctx, a.Principal.Actor(), func(tx *store.Tx) error {
-		// Reference numbers and the first methodology version are
-		// allocated under the chain's lock.
-		if err := tx.LockChain(ctx, a.Org.ID); err != nil {
-			return err
-		}
-		mv, err := s.methodologyInForce(ctx, tx, a)
-		if err != nil {
-			return err
-		}
-		k := isms.Risk{OrgID: a.Org.ID, MethodologyID: mv.ID, Revision: 1, Status: isms.RiskIdentified}
-		if err := s.checkRiskInput(ctx, tx, a, lib.lib, mv.Methodology, in, &k); err != nil {
-			return err
-		}
-		out, err = tx.CreateRisk(ctx, k)
+		out, err = s.createRisk(ctx, tx, a, lib.lib, in)
 		return err
 	})
 	return out, err
+}
+
+// createRisk is CreateRisk inside a transaction, for use cases that add a
+// risk together with other changes. The caller checks the permission.
+func (s *Service) createRisk(ctx context.Context, tx *store.Tx, a Access, lib *framework.Library, in RiskInput) (isms.Risk, error) {
+	// Reference numbers and the first methodology version are allocated
+	// under the chain's lock.
+	if err := tx.LockChain(ctx, a.Org.ID); err != nil {
+		return isms.Risk{}, err
+	}
+	mv, err := s.methodologyInForce(ctx, tx, a)
+	if err != nil {
+		return isms.Risk{}, err
+	}
+	k := isms.Risk{OrgID: a.Org.ID, MethodologyID: mv.ID, Revision: 1, Status: isms.RiskIdentified}
+	if err := s.checkRiskInput(ctx, tx, a, lib, mv.Methodology, in, &k); err != nil {
+		return k, err
+	}
+	return tx.CreateRisk(ctx, k)
 }
 
 // editRisk runs change on a risk inside a transaction, then bumps its

@@ -101,6 +101,7 @@ Settings come from flags, ISMS_* environment variables and an optional TOML file
 		env.obligationCmd(),
 		env.supplierCmd(),
 		env.continuityCmd(),
+		env.incidentCmd(),
 	)
 	return root
 }

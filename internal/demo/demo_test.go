@@ -219,6 +219,32 @@ func TestSeed(t *testing.T) {
 			t.Errorf("demo documents: %d in force, %d under way, %d partly acknowledged (%v); want policies in force, "+
 				"versions under way and acknowledgements still missing", inForce, underWay, partly, err)
 		}
+		incidents, err := svc.Incidents(ctx, acc, store.IncidentFilter{Limit: -1})
+		byStatus := map[isms.IncidentStatus]int{}
+		var injection app.IncidentRow
+		running := 0
+		for _, i := range incidents {
+			byStatus[i.Status]++
+			if i.Category == isms.IncidentPromptInjection {
+				injection = i
+			}
+			for _, d := range i.Deadlines {
+				if d.State(time.Now()) == isms.DeadlineRunning {
+					running++
+				}
+			}
+		}
+		if err != nil || len(incidents) != 4 || byStatus[isms.IncidentClosed] != 2 || running != 1 || injection.ID == "" {
+			t.Errorf("demo incidents %d by status %v, %d deadlines running (%v); want 4, two closed, a prompt injection and one countdown",
+				len(incidents), byStatus, running, err)
+		} else {
+			d, err := svc.Incident(ctx, acc, injection.ID)
+			if err != nil || len(d.Events) < 8 || len(d.Evidence) != 2 || len(d.Evidence[1].Custody) != 2 || len(d.Links) != 2 ||
+				d.Deadlines[0].State(time.Now()) != isms.DeadlineMet {
+				t.Errorf("the demo's prompt injection: %d events, %d evidence, %d links, deadlines %+v (%v)", len(d.Events), len(d.Evidence),
+					len(d.Links), d.Deadlines, err)
+			}
+		}
 		reports, err := svc.VerifyAllChains(ctx, app.OperatorPrincipal("cli:test"))
 		if err != nil {
 			t.Fatal(err)

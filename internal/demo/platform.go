@@ -316,7 +316,10 @@ func seedPlatform(ctx context.Context, svc *app.Service, slug string) error {
 	if err := seedContinuity(ctx, svc, as, ids, member, now); err != nil {
 		return err
 	}
-	return seedDocuments(ctx, svc, as, member)
+	if err := seedDocuments(ctx, svc, as, member); err != nil {
+		return err
+	}
+	return seedIncidents(ctx, svc, as, ids, member)
 }
 
 func seedRisk(ctx context.Context, svc *app.Service, as map[string]app.Access, ids map[string]string, member func(string) string,

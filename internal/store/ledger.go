@@ -83,6 +83,12 @@ const (
 	RecordPlanCoverage       = "continuity_plan_coverage"
 	RecordContinuityTest     = "continuity_test"
 	RecordFollowUp           = "continuity_follow_up"
+	RecordIncident           = "incident"
+	RecordIncidentAsset      = "incident_asset"
+	RecordIncidentEvent      = "incident_event"
+	RecordIncidentEvidence   = "incident_evidence"
+	RecordIncidentCustody    = "incident_custody"
+	RecordIncidentLink       = "incident_link"
 )
 
 // orgTable describes a table of organisation records keyed by id, the
@@ -174,6 +180,12 @@ var ledgerTables = []ledgerTable{
 	orgTable(RecordPlanCoverage, "continuity_plan_bias"),
 	orgTable(RecordContinuityTest, "continuity_tests"),
 	orgTable(RecordFollowUp, "continuity_follow_ups"),
+	orgTable(RecordIncident, "incidents"),
+	orgTable(RecordIncidentAsset, "incident_assets"),
+	orgTable(RecordIncidentEvent, "incident_events"),
+	orgTable(RecordIncidentEvidence, "incident_evidence"),
+	orgTable(RecordIncidentCustody, "incident_custody"),
+	orgTable(RecordIncidentLink, "incident_links"),
 }
 
 func tableFor(recordType string) ledgerTable {

@@ -186,6 +186,9 @@ type controlPage struct {
 	// Continuity is the continuity register, on the controls it is
 	// evidence for.
 	Continuity *continuityEvidence
+	// Incidents is the live evidence of incident management, on the
+	// controls it is evidence for.
+	Incidents *incidentMetricsView
 }
 
 // ApplicabilityLabel names the control's applicability.
@@ -312,6 +315,11 @@ func (u *UI) showControl(q *request, status int, state controlState) error {
 	}
 	if continuityControls[ref] {
 		if page.Continuity, err = u.continuityEvidence(q); err != nil {
+			return err
+		}
+	}
+	if incidentMetricsControls[ref] {
+		if page.Incidents, err = u.incidentMetricsView(q); err != nil {
 			return err
 		}
 	}

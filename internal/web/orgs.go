@@ -61,6 +61,9 @@ type overviewPage struct {
 	// NCs is set when nonconformities are open: overdue ones escalate
 	// here.
 	NCs *ncCard
+	// Incidents is set when incidents are open or a notification is
+	// due: its countdowns escalate here.
+	Incidents *incidentMetricsView
 }
 
 func (u *UI) overview(q *request) error {
@@ -85,6 +88,9 @@ func (u *UI) overview(q *request) error {
 		return err
 	}
 	if page.NCs, err = u.ncCard(q); err != nil {
+		return err
+	}
+	if page.Incidents, err = u.incidentCard(q); err != nil {
 		return err
 	}
 	return u.render(q, http.StatusOK, "overview", page)

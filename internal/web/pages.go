@@ -121,6 +121,7 @@ func navigation(org *isms.Organization) []navGroup {
 		{Label: "Assurance", Items: []navItem{
 			{"evidence", "Evidence", base + "evidence"},
 			{"vulnerabilities", "Vulnerabilities", base + "findings"},
+			{"incidents", "Incidents", base + "incidents"},
 			{"ledger", "Change ledger", base + "ledger"},
 		}},
 		{Label: "Check and act", Items: []navItem{
@@ -272,6 +273,12 @@ var recordTypeLabels = map[string]string{
 	"continuity_plan_coverage": "Service a plan covers",
 	"continuity_test":          "Continuity test",
 	"continuity_follow_up":     "Follow-up of a continuity test",
+	"incident":                 "Incident",
+	"incident_asset":           "Asset affected by an incident",
+	"incident_event":           "Incident timeline entry",
+	"incident_evidence":        "Incident evidence",
+	"incident_custody":         "Evidence hand-over",
+	"incident_link":            "Record raised from an incident",
 }
 
 type errorPage struct {

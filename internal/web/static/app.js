@@ -259,3 +259,37 @@
     });
   });
 })();
+
+// Incident pages.
+(function () {
+  "use strict";
+
+  // Elements marked data-countdown data-due="RFC 3339" count down to the
+  // deadline in the words the server wrote them: hours and minutes, or
+  // days and hours (data-days) while two days or more are left. The
+  // page is right without this; it only keeps the count current.
+  var counters = document.querySelectorAll("[data-countdown][data-due]");
+  if (!counters.length) return;
+  function unit(n, one) { return n === 1 ? "1 " + one : n + " " + one + "s"; }
+  function words(ms, days) {
+    var late = ms < 0;
+    var mins = Math.floor(Math.abs(ms) / 60000);
+    var h = Math.floor(mins / 60), m = mins % 60;
+    var s = unit(h, "hour") + " " + unit(m, "minute");
+    if (days && h >= 48) s = unit(Math.floor(h / 24), "day") + " " + unit(h % 24, "hour");
+    return s + (late ? " late" : " left");
+  }
+  function tick() {
+    var now = Date.now();
+    counters.forEach(function (el) {
+      var due = Date.parse(el.getAttribute("data-due"));
+      if (isNaN(due)) return;
+      el.textContent = words(due - now, el.hasAttribute("data-days"));
+      if (due < now) {
+        el.classList.remove("dl-running");
+        if (el.classList.contains("countdown-cell")) el.classList.add("dl-overdue");
+      }
+    });
+  }
+  setInterval(tick, 30000);
+})();
