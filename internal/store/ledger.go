@@ -83,6 +83,10 @@ const (
 	RecordPlanCoverage       = "continuity_plan_coverage"
 	RecordContinuityTest     = "continuity_test"
 	RecordFollowUp           = "continuity_follow_up"
+	RecordMetric             = "metric"
+	RecordMeasurement        = "metric_measurement"
+	RecordObjective          = "objective"
+	RecordObjectiveMetric    = "objective_metric"
 )
 
 // orgTable describes a table of organisation records keyed by id, the
@@ -174,6 +178,10 @@ var ledgerTables = []ledgerTable{
 	orgTable(RecordPlanCoverage, "continuity_plan_bias"),
 	orgTable(RecordContinuityTest, "continuity_tests"),
 	orgTable(RecordFollowUp, "continuity_follow_ups"),
+	orgTable(RecordMetric, "metrics"),
+	orgTable(RecordMeasurement, "metric_measurements"),
+	orgTable(RecordObjective, "objectives"),
+	orgTable(RecordObjectiveMetric, "objective_metrics"),
 }
 
 func tableFor(recordType string) ledgerTable {

@@ -271,6 +271,10 @@ var recordTypeLabels = map[string]string{
 	"continuity_plan_coverage": "Service a plan covers",
 	"continuity_test":          "Continuity test",
 	"continuity_follow_up":     "Follow-up of a continuity test",
+	"metric":                   "Metric",
+	"metric_measurement":       "Measurement of a metric",
+	"objective":                "Information security objective",
+	"objective_metric":         "Metric an objective is measured by",
 }
 
 type errorPage struct {
