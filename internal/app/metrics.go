@@ -559,3 +559,10 @@ func (s *Service) SnapshotMetrics(ctx context.Context, a Access) ([]isms.Measure
 	})
 	return out, err
 }
+
+// BuiltinMetric returns the name of the built-in metric key, and whether
+// there is one.
+func BuiltinMetric(key string) (string, bool) {
+	b, ok := builtinByKey(key)
+	return b.name, ok
+}

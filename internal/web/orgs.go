@@ -61,6 +61,8 @@ type overviewPage struct {
 	// NCs is set when nonconformities are open: overdue ones escalate
 	// here.
 	NCs *ncCard
+	// Metrics shows each metric's value against its target.
+	Metrics *metricsSummary
 }
 
 func (u *UI) overview(q *request) error {
@@ -85,6 +87,9 @@ func (u *UI) overview(q *request) error {
 		return err
 	}
 	if page.NCs, err = u.ncCard(q); err != nil {
+		return err
+	}
+	if page.Metrics, err = u.metricsCard(q); err != nil {
 		return err
 	}
 	return u.render(q, http.StatusOK, "overview", page)

@@ -30,6 +30,7 @@ func parsePages(a *assets) (*pages, error) {
 		"datetime":  formatTime,
 		"date":      formatDate,
 		"shortHash": shortHash,
+		"value":     formatValue,
 		"roleLabel": func(r isms.Role) string { return r.Label() },
 		"recordType": func(t string) string {
 			if label, ok := recordTypeLabels[t]; ok {
@@ -125,6 +126,7 @@ func navigation(org *isms.Organization) []navGroup {
 		}},
 		{Label: "Check and act", Items: []navItem{
 			{"nonconformities", "Nonconformities", base + "nonconformities"},
+			{"metrics", "Objectives and metrics", base + "metrics"},
 			{"continuity", "Continuity", base + "continuity"},
 		}},
 		{Label: "Settings", Items: []navItem{
