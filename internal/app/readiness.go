@@ -120,14 +120,14 @@ func (s *Service) Readiness(ctx context.Context, a Access) (Readiness, error) {
 		}
 	}
 	for i := range r.Clauses {
-		r.Clauses[i].Percent = percent(r.Clauses[i].Present, r.Clauses[i].Total)
+		r.Clauses[i].Percent = wholePercent(r.Clauses[i].Present, r.Clauses[i].Total)
 	}
-	r.Stage1Percent = percent(present, len(r.Stage1))
+	r.Stage1Percent = wholePercent(present, len(r.Stage1))
 	r.Themes, r.Gaps, r.Stage2Percent = stage2(doc)
 	return r, nil
 }
 
-func percent(n, total int) int {
+func wholePercent(n, total int) int {
 	if total == 0 {
 		return 0
 	}
@@ -192,9 +192,9 @@ func stage2(doc soa.Document) ([]ThemeScore, []ControlGap, int) {
 		gaps = append(gaps, ControlGap{Control: e.Control, ID: e.ID, Title: e.Title, Theme: e.Theme, Status: e.Status, Missing: missing})
 	}
 	for i := range themes {
-		themes[i].Percent = percent(themes[i].Ready, themes[i].Applicable)
+		themes[i].Percent = wholePercent(themes[i].Ready, themes[i].Applicable)
 	}
-	return themes, gaps, percent(ready, applicable)
+	return themes, gaps, wholePercent(ready, applicable)
 }
 
 func (s *Service) checkScope(ctx context.Context, a Access, _ soa.Document) (ReadinessItem, error) {

@@ -95,6 +95,7 @@ Settings come from flags, ISMS_* environment variables and an optional TOML file
 		env.importCmd(),
 		env.findingCmd(),
 		env.nonconformityCmd(),
+		env.metricCmd(),
 		env.documentCmd(),
 		env.readinessCmd(),
 		env.packCmd(),

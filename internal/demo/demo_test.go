@@ -193,6 +193,26 @@ func TestSeed(t *testing.T) {
 			t.Errorf("demo nonconformities by stage %v, sources %v (%v); want closed, in action and awaiting verification, "+
 				"from an internal audit and a missed vulnerability deadline", stages, sources, err)
 		}
+		objectives, err := svc.Objectives(ctx, acc)
+		objStatuses, derived := map[isms.ObjectiveStatus]int{}, 0
+		for _, o := range objectives {
+			objStatuses[o.Current]++
+			if o.Derived {
+				derived++
+			}
+		}
+		if err != nil || len(objectives) < 4 || derived < 3 || len(objStatuses) < 2 {
+			t.Errorf("demo objectives %d, %d derived from metrics, statuses %v (%v); want several, most measured, not all alike",
+				len(objectives), derived, objStatuses, err)
+		}
+		training, err := svc.Metric(ctx, acc, "ai-security-training", 12)
+		if err != nil || len(training.History) < 5 || training.Status() != app.MetricNotMet {
+			t.Errorf("demo training metric %+v (%v); want months of history short of its target", training, err)
+		}
+		soa, err := svc.Metric(ctx, acc, app.MetricControlsImplemented, 12)
+		if err != nil || soa.Value() == nil || len(soa.History) != 1 {
+			t.Errorf("demo SoA metric %+v (%v); want a value and today's snapshot", soa, err)
+		}
 		cont, err := svc.ContinuitySummary(ctx, acc)
 		if err != nil || cont.BIAs != 2 || cont.Plans != 1 || cont.CriticalNoPlan != 1 || cont.TestsMissedRTO != 1 || cont.PlansNeverTested != 0 {
 			t.Errorf("demo continuity %+v (%v); want the inference service's analysis, its tested plan whose last failover missed "+

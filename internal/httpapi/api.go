@@ -175,6 +175,18 @@ func (a *API) Register(r *router.Router) {
 
 	r.Handle("GET", Prefix+"/orgs/{org}/readiness", a.inOrg(a.getReadiness))
 	r.Handle("GET", Prefix+"/orgs/{org}/auditor-pack", a.inOrg(a.auditorPack))
+	r.Handle("GET", Prefix+"/orgs/{org}/metrics", a.inOrg(a.listMetrics))
+	r.Handle("POST", Prefix+"/orgs/{org}/metrics", a.inOrg(a.createMetric))
+	r.Handle("GET", Prefix+"/orgs/{org}/metrics/{key}", a.inOrg(a.getMetric))
+	r.Handle("PATCH", Prefix+"/orgs/{org}/metrics/{key}", a.inOrg(a.patchMetric))
+	r.Handle("POST", Prefix+"/orgs/{org}/metrics/{key}/measurements", a.inOrg(a.recordMeasurement))
+	r.Handle("POST", Prefix+"/orgs/{org}/metric-snapshots", a.inOrg(a.snapshotMetrics))
+	r.Handle("GET", Prefix+"/orgs/{org}/objectives", a.inOrg(a.listObjectives))
+	r.Handle("POST", Prefix+"/orgs/{org}/objectives", a.inOrg(a.createObjective))
+	r.Handle("GET", Prefix+"/orgs/{org}/objectives/{id}", a.inOrg(a.getObjective))
+	r.Handle("PATCH", Prefix+"/orgs/{org}/objectives/{id}", a.inOrg(a.patchObjective))
+	r.Handle("DELETE", Prefix+"/orgs/{org}/objectives/{id}", a.inOrg(a.deleteObjective))
+
 	r.Handle("GET", Prefix+"/orgs/{org}/documents", a.inOrg(a.listRegisterDocs))
 	r.Handle("POST", Prefix+"/orgs/{org}/documents", a.inOrg(a.createRegisterDoc))
 	r.Handle("GET", Prefix+"/orgs/{org}/documents/export", a.inOrg(a.exportRegisterDocs))

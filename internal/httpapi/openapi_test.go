@@ -578,6 +578,7 @@ func exerciseAPI(t *testing.T, f *fixture) {
 	exerciseSuppliers(t, f)
 	exerciseContinuity(t, f)
 	exerciseIncidents(t, f)
+	exerciseMetrics(t, f)
 }
 
 // testFile reads one of the framework package's example files.

@@ -704,6 +704,70 @@ var policy = map[string]rule{
 	"POST /api/v1/orgs/{org}/findings/{id}/nonconformity": orgRoutes(writers, 403, 201, func(f *fixture, _ *principal) call {
 		return call{method: "POST", path: "/api/v1/orgs/acme/findings/" + f.lateFinding() + "/nonconformity"}
 	}),
+	// Objectives and metrics: any role reads them; those who may change
+	// ISMS records set objectives, make and feed metrics, and snapshot.
+	"GET /api/v1/orgs/{org}/metrics": orgRoutes(allRoles, 0, 200, get("/api/v1/orgs/acme/metrics")),
+	"POST /api/v1/orgs/{org}/metrics": orgRoutes(writers, 403, 201, func(f *fixture, c *principal) call {
+		return jsonCall("POST", "/api/v1/orgs/acme/metrics", `{"key": "made-`+f.unique()+`", "name": "Made"}`)(f, c)
+	}),
+	"GET /api/v1/orgs/{org}/metrics/{key}": orgRoutes(allRoles, 0, 200, get("/api/v1/orgs/acme/metrics/controls-implemented")),
+	"PATCH /api/v1/orgs/{org}/metrics/{key}": orgRoutes(writers, 403, 200, func(f *fixture, c *principal) call {
+		return jsonCall("PATCH", "/api/v1/orgs/acme/metrics/"+f.metric(), `{"target": 90}`)(f, c)
+	}),
+	"POST /api/v1/orgs/{org}/metrics/{key}/measurements": orgRoutes(writers, 403, 201, func(f *fixture, c *principal) call {
+		return jsonCall("POST", "/api/v1/orgs/acme/metrics/"+f.metric()+"/measurements", `{"value": 42}`)(f, c)
+	}),
+	"POST /api/v1/orgs/{org}/metric-snapshots": orgRoutes(writers, 403, 201, func(*fixture, *principal) call {
+		return call{method: "POST", path: "/api/v1/orgs/acme/metric-snapshots"}
+	}),
+	"GET /api/v1/orgs/{org}/objectives": orgRoutes(allRoles, 0, 200, get("/api/v1/orgs/acme/objectives")),
+	"POST /api/v1/orgs/{org}/objectives": orgRoutes(writers, 403, 201, func(f *fixture, c *principal) call {
+		return jsonCall("POST", "/api/v1/orgs/acme/objectives", `{"title": "Train", "target": "All", "due_date": "2027-03-31",
+			"owner_id": "`+f.target().ID+`"}`)(f, c)
+	}),
+	"GET /api/v1/orgs/{org}/objectives/{id}": orgRoutes(allRoles, 0, 200, func(f *fixture, _ *principal) call {
+		return call{method: "GET", path: "/api/v1/orgs/acme/objectives/" + f.objective().Ref()}
+	}),
+	"PATCH /api/v1/orgs/{org}/objectives/{id}": orgRoutes(writers, 403, 200, func(f *fixture, c *principal) call {
+		return jsonCall("PATCH", "/api/v1/orgs/acme/objectives/"+f.objective().ID, `{"status": "at_risk"}`)(f, c)
+	}),
+	"DELETE /api/v1/orgs/{org}/objectives/{id}": orgRoutes(writers, 403, 204, func(f *fixture, _ *principal) call {
+		return call{method: "DELETE", path: "/api/v1/orgs/acme/objectives/" + f.objective().ID}
+	}),
+	"GET /o/{org}/metrics":     orgRoutes(allRoles, 0, 200, get("/o/acme/metrics")),
+	"GET /o/{org}/metrics/new": orgRoutes(writers, 403, 200, get("/o/acme/metrics/new")),
+	"POST /o/{org}/metrics": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		return formCall("/o/acme/metrics", "key", "made-"+f.unique(), "name", "Made", "direction", "higher")
+	}),
+	"GET /o/{org}/metrics/{key}": orgRoutes(allRoles, 0, 200, get("/o/acme/metrics/vulnerability-sla-compliance")),
+	"POST /o/{org}/metrics/{key}": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		return formCall("/o/acme/metrics/"+f.metric(), "name", "Renamed", "direction", "lower", "target", "3")
+	}),
+	"POST /o/{org}/metrics/{key}/measurements": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		return formCall("/o/acme/metrics/"+f.metric()+"/measurements", "value", "7")
+	}),
+	"POST /o/{org}/metric-snapshots": orgRoutes(writers, 403, 303, func(*fixture, *principal) call {
+		return formCall("/o/acme/metric-snapshots")
+	}),
+	"GET /o/{org}/objectives/new": orgRoutes(writers, 403, 200, get("/o/acme/objectives/new")),
+	"POST /o/{org}/objectives": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		return formCall("/o/acme/objectives", "title", "Train", "target", "All", "due_date", "2027-03-31", "owner_id", f.target().ID,
+			"status", "on_track")
+	}),
+	"GET /o/{org}/objectives/{id}": orgRoutes(allRoles, 0, 200, func(f *fixture, _ *principal) call {
+		return call{method: "GET", path: "/o/acme/objectives/" + f.objective().Ref()}
+	}),
+	"GET /o/{org}/objectives/{id}/edit": orgRoutes(writers, 403, 200, func(f *fixture, _ *principal) call {
+		return call{method: "GET", path: "/o/acme/objectives/" + f.objective().Ref() + "/edit"}
+	}),
+	"POST /o/{org}/objectives/{id}": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		o := f.objective()
+		return formCall("/o/acme/objectives/"+o.Ref(), "title", "Renamed", "target", "All", "due_date", "2027-03-31", "owner_id", o.OwnerID,
+			"status", "at_risk")
+	}),
+	"POST /o/{org}/objectives/{id}/delete": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		return formCall("/o/acme/objectives/" + f.objective().Ref() + "/delete")
+	}),
 	// The continuity register: any role reads it; those who may change
 	// ISMS records write it.
 	"GET /api/v1/orgs/{org}/continuity/bias": orgRoutes(allRoles, 0, 200, get("/api/v1/orgs/acme/continuity/bias")),

@@ -89,6 +89,10 @@ const (
 	RecordIncidentEvidence   = "incident_evidence"
 	RecordIncidentCustody    = "incident_custody"
 	RecordIncidentLink       = "incident_link"
+	RecordMetric             = "metric"
+	RecordMeasurement        = "metric_measurement"
+	RecordObjective          = "objective"
+	RecordObjectiveMetric    = "objective_metric"
 )
 
 // orgTable describes a table of organisation records keyed by id, the
@@ -186,6 +190,10 @@ var ledgerTables = []ledgerTable{
 	orgTable(RecordIncidentEvidence, "incident_evidence"),
 	orgTable(RecordIncidentCustody, "incident_custody"),
 	orgTable(RecordIncidentLink, "incident_links"),
+	orgTable(RecordMetric, "metrics"),
+	orgTable(RecordMeasurement, "metric_measurements"),
+	orgTable(RecordObjective, "objectives"),
+	orgTable(RecordObjectiveMetric, "objective_metrics"),
 }
 
 func tableFor(recordType string) ledgerTable {

@@ -27,7 +27,8 @@ var recordTypes = []string{"organization", "member", "api_token", "framework_imp
 	"supplier", "supplier_asset", "supplier_certification", "supplier_assessment", "nonconformity", "corrective_action",
 	"document", "document_version", "document_approval", "document_ack",
 	"business_impact_analysis", "continuity_plan", "continuity_test",
-	"incident", "incident_asset", "incident_event", "incident_evidence", "incident_custody", "incident_link"}
+	"incident", "incident_asset", "incident_event", "incident_evidence", "incident_custody", "incident_link",
+	"objective", "metric", "metric_measurement"}
 
 func (u *UI) ledgerPage(q *request) error {
 	query := q.r.URL.Query()

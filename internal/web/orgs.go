@@ -64,6 +64,8 @@ type overviewPage struct {
 	// Incidents is set when incidents are open or a notification is
 	// due: its countdowns escalate here.
 	Incidents *incidentMetricsView
+	// Metrics shows each metric's value against its target.
+	Metrics *metricsSummary
 }
 
 func (u *UI) overview(q *request) error {
@@ -91,6 +93,9 @@ func (u *UI) overview(q *request) error {
 		return err
 	}
 	if page.Incidents, err = u.incidentCard(q); err != nil {
+		return err
+	}
+	if page.Metrics, err = u.metricsCard(q); err != nil {
 		return err
 	}
 	return u.render(q, http.StatusOK, "overview", page)

@@ -30,6 +30,7 @@ func parsePages(a *assets) (*pages, error) {
 		"datetime":  formatTime,
 		"date":      formatDate,
 		"shortHash": shortHash,
+		"value":     formatValue,
 		"roleLabel": func(r isms.Role) string { return r.Label() },
 		"recordType": func(t string) string {
 			if label, ok := recordTypeLabels[t]; ok {
@@ -127,6 +128,7 @@ func navigation(org *isms.Organization) []navGroup {
 		{Label: "Check and act", Items: []navItem{
 			{"nonconformities", "Nonconformities", base + "nonconformities"},
 			{"readiness", "Certification readiness", base + "readiness"},
+			{"metrics", "Objectives and metrics", base + "metrics"},
 			{"continuity", "Continuity", base + "continuity"},
 		}},
 		{Label: "Settings", Items: []navItem{
@@ -279,6 +281,10 @@ var recordTypeLabels = map[string]string{
 	"incident_evidence":        "Incident evidence",
 	"incident_custody":         "Evidence hand-over",
 	"incident_link":            "Record raised from an incident",
+	"metric":                   "Metric",
+	"metric_measurement":       "Measurement of a metric",
+	"objective":                "Information security objective",
+	"objective_metric":         "Metric an objective is measured by",
 }
 
 type errorPage struct {

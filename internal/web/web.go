@@ -97,6 +97,7 @@ func (u *UI) Register(r *router.Router) {
 	u.registerEvidencePages(r)
 	u.registerScanPages(r)
 	u.registerNonconformityPages(r)
+	u.registerMetricPages(r)
 	u.registerDocumentPages(r)
 	u.registerReadinessPages(r)
 	u.registerObligationPages(r)
