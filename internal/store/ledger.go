@@ -66,6 +66,14 @@ const (
 	RecordVulnSLA          = "vulnerability_sla"
 	RecordNonconformity    = "nonconformity"
 	RecordCorrectiveAction = "corrective_action"
+	RecordPerson           = "person"
+	RecordISMSRole         = "isms_role"
+	RecordTrainingCourse   = "training_course"
+	RecordTrainingRecord   = "training_record"
+	RecordChecklist        = "checklist"
+	RecordChecklistItem    = "checklist_item"
+	RecordAccessReview     = "access_review"
+	RecordReviewAccount    = "access_review_account"
 )
 
 // orgTable describes a table of organisation records keyed by id, the
@@ -140,6 +148,14 @@ var ledgerTables = []ledgerTable{
 	orgTable(RecordVulnSLA, "vulnerability_slas"),
 	orgTable(RecordNonconformity, "nonconformities"),
 	orgTable(RecordCorrectiveAction, "corrective_actions"),
+	orgTable(RecordPerson, "people"),
+	orgTable(RecordISMSRole, "isms_roles"),
+	orgTable(RecordTrainingCourse, "training_courses"),
+	orgTable(RecordTrainingRecord, "training_records"),
+	orgTable(RecordChecklist, "checklists"),
+	orgTable(RecordChecklistItem, "checklist_items"),
+	orgTable(RecordAccessReview, "access_reviews"),
+	orgTable(RecordReviewAccount, "access_review_accounts"),
 }
 
 func tableFor(recordType string) ledgerTable {
