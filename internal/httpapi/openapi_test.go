@@ -573,6 +573,8 @@ func exerciseAPI(t *testing.T, f *fixture) {
 	exerciseSoA(t, f)
 	exerciseScans(t, f)
 	exerciseNonconformities(t, f)
+	exercisePeople(t, f)
+	exerciseAccessReviews(t, f)
 }
 
 // testFile reads one of the framework package's example files.

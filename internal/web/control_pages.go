@@ -171,6 +171,8 @@ type controlPage struct {
 	// Vuln is the live evidence of vulnerability management, on the
 	// controls it is evidence for.
 	Vuln *vulnMetricsView
+	// Training is the live evidence of awareness training, on A.6.3.
+	Training *trainingMetricsView
 }
 
 // ApplicabilityLabel names the control's applicability.
@@ -263,6 +265,11 @@ func (u *UI) showControl(q *request, status int, state controlState) error {
 	page.People = ppl.Eligible
 	if vulnMetricsControls[ref] {
 		if page.Vuln, err = u.vulnMetricsView(q); err != nil {
+			return err
+		}
+	}
+	if trainingMetricsControls[ref] {
+		if page.Training, err = u.trainingMetricsView(q); err != nil {
 			return err
 		}
 	}

@@ -23,7 +23,8 @@ type ledgerPage struct {
 var recordTypes = []string{"organization", "member", "api_token", "framework_import", "org_framework", "org_settings",
 	"isms_context", "asset", "asset_relation", "risk_methodology", "risk", "risk_asset", "risk_control", "risk_action", "risk_decision",
 	"control", "control_reason", "control_task", "evidence", "evidence_link", "evidence_request", "soa_version",
-	"scan", "vulnerability_sla"}
+	"scan", "vulnerability_sla", "nonconformity", "corrective_action", "person", "isms_role", "training_course", "training_record",
+	"checklist", "checklist_item", "access_review", "access_review_account"}
 
 func (u *UI) ledgerPage(q *request) error {
 	query := q.r.URL.Query()

@@ -97,6 +97,8 @@ func (u *UI) Register(r *router.Router) {
 	u.registerEvidencePages(r)
 	u.registerScanPages(r)
 	u.registerNonconformityPages(r)
+	u.registerPeoplePages(r)
+	u.registerAccessReviewPages(r)
 }
 
 // request is what a signed-in handler knows about the request.

@@ -11,11 +11,12 @@ import (
 )
 
 // workItem is something the signed-in member is asked to do: an open
-// evidence request, an open implementation task of a control, or an
-// unfinished corrective action.
+// evidence request, an open implementation task of a control, an
+// unfinished corrective action, or an access review they are a reviewer
+// of.
 type workItem struct {
-	// Kind is "request", "task" or "action"; an action's Control is the
-	// nonconformity it corrects.
+	// Kind is "request", "task", "action" or "review"; an action's Control
+	// is the nonconformity it corrects, a review's the campaign.
 	Kind         string
 	Title        string
 	Control      string
@@ -27,12 +28,17 @@ type workItem struct {
 	ControlTitle string
 }
 
-// yourWork lists the member's open requests and tasks, soonest due first.
+// yourWork lists the member's open requests, tasks, corrective actions
+// and access reviews, soonest due first.
 func (u *UI) yourWork(q *request) ([]workItem, error) {
 	ctx := q.r.Context()
 	w, err := u.svc.Work(ctx, q.access)
-	if err != nil || len(w.Requests)+len(w.Tasks)+len(w.Actions) == 0 {
+	if err != nil {
 		return nil, err
+	}
+	out, err := u.reviewWork(q)
+	if err != nil || len(w.Requests)+len(w.Tasks)+len(w.Actions) == 0 {
+		return out, err
 	}
 	lib, err := u.svc.Library(ctx, q.access)
 	if err != nil {
@@ -49,7 +55,6 @@ func (u *UI) yourWork(q *request) ([]workItem, error) {
 		return r.Item, ""
 	}
 	now := time.Now()
-	var out []workItem
 	for _, r := range w.Requests {
 		due := r.DueDate
 		c, title := cite(r.Control)
