@@ -946,3 +946,11 @@ func PeopleCSVTemplate() []byte {
 		"Priya Raman,priya@example.com,Security,ISMS manager,2024-03-01,,priya@example.com,ISMS manager,\n" +
 		"Tomás Ortega,tomas@example.com,ML platform,Staff engineer,2023-09-18,,,AI system owner; Risk owner,Owns the model registry\n")
 }
+
+// PersonByEmail finds a staff record by email.
+func (s *Service) PersonByEmail(ctx context.Context, a Access, email string) (isms.Person, error) {
+	if err := a.require(isms.PermRead); err != nil {
+		return isms.Person{}, err
+	}
+	return s.db.PersonByEmail(ctx, a.Org.ID, strings.ToLower(strings.TrimSpace(email)))
+}

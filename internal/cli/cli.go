@@ -95,6 +95,9 @@ Settings come from flags, ISMS_* environment variables and an optional TOML file
 		env.importCmd(),
 		env.findingCmd(),
 		env.nonconformityCmd(),
+		env.personCmd(),
+		env.trainingCmd(),
+		env.accessReviewCmd(),
 	)
 	return root
 }

@@ -304,7 +304,10 @@ func seedPlatform(ctx context.Context, svc *app.Service, slug string) error {
 	if err := seedScans(ctx, svc, as[priya], now); err != nil {
 		return err
 	}
-	return seedNonconformities(ctx, svc, as, member, now)
+	if err := seedNonconformities(ctx, svc, as, member, now); err != nil {
+		return err
+	}
+	return seedPeople(ctx, svc, as, member, ids, now)
 }
 
 func seedRisk(ctx context.Context, svc *app.Service, as map[string]app.Access, ids map[string]string, member func(string) string,

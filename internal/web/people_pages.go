@@ -388,7 +388,8 @@ func (u *UI) showPerson(q *request, status int, st personState) error {
 	for _, t := range d.Records {
 		page.Records = append(page.Records, q.recordView(t, d.Courses[t.CourseID], d.Person, d.Names))
 	}
-	page.CanStartJoiner, page.CanStartLeaver = true, true
+	page.CanStartJoiner = d.Status == isms.PersonJoining || d.Status == isms.PersonActive
+	page.CanStartLeaver = true
 	for _, c := range d.Checklists {
 		v := checklistView{ChecklistView: c, Action: q.orgPath("checklists", c.ID, "items")}
 		for _, it := range c.Items {
