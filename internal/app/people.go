@@ -329,6 +329,9 @@ func (s *Service) Person(ctx context.Context, a Access, id string) (PersonDetail
 	if d.Records, err = s.db.TrainingRecords(ctx, a.Org.ID, store.TrainingRecordFilter{PersonID: p.ID}); err != nil {
 		return d, err
 	}
+	for i, r := range d.Records {
+		d.Records[i] = r.WithExpiry(d.Courses[r.CourseID])
+	}
 	if d.Checklists, err = s.checklistViews(ctx, s.db.Reads, a.Org.ID, p.ID); err != nil {
 		return d, err
 	}

@@ -151,11 +151,34 @@ func (s *Service) RecordTraining(ctx context.Context, a Access, in TrainingInput
 		if err := v.Err(); err != nil {
 			return err
 		}
-		var err error
+		c, err := tx.TrainingCourse(ctx, a.Org.ID, t.CourseID)
+		if err != nil {
+			return err
+		}
 		out, err = tx.AddTrainingRecord(ctx, t)
+		out = out.WithExpiry(c)
 		return err
 	})
 	return out, err
+}
+
+// withExpiry sets when each record stops counting.
+func (s *Service) withExpiry(ctx context.Context, orgID string, records []isms.TrainingRecord) ([]isms.TrainingRecord, error) {
+	if len(records) == 0 {
+		return records, nil
+	}
+	courses, err := s.db.TrainingCourses(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[string]isms.TrainingCourse{}
+	for _, c := range courses {
+		byID[c.ID] = c
+	}
+	for i, r := range records {
+		records[i] = r.WithExpiry(byID[r.CourseID])
+	}
+	return records, nil
 }
 
 // TrainingRow is where one person stands with one course they must take.
@@ -291,7 +314,11 @@ func (s *Service) TrainingRecords(ctx context.Context, a Access, f store.Trainin
 	if err := a.require(isms.PermRead); err != nil {
 		return nil, err
 	}
-	return s.db.TrainingRecords(ctx, a.Org.ID, f)
+	records, err := s.db.TrainingRecords(ctx, a.Org.ID, f)
+	if err != nil {
+		return nil, err
+	}
+	return s.withExpiry(ctx, a.Org.ID, records)
 }
 
 // CourseView is a course with where the people who must take it stand.
@@ -393,6 +420,9 @@ func (s *Service) TrainingCourse(ctx context.Context, a Access, id string) (Cour
 	}
 	if d.Records, err = s.db.TrainingRecords(ctx, a.Org.ID, store.TrainingRecordFilter{CourseID: id, Limit: 200}); err != nil {
 		return d, err
+	}
+	for i, r := range d.Records {
+		d.Records[i] = r.WithExpiry(d.TrainingCourse)
 	}
 	people, err := s.db.AllPeople(ctx, a.Org.ID)
 	if err != nil {

@@ -149,7 +149,8 @@ func exercisePeople(t *testing.T, f *fixture) {
 		"note": "Classroom session"}`), 201, &rec)
 	var records list[trainingRecordJSON]
 	f.ok(t, do("GET", viewer, "/training-records?person="+priya.ID+"&course="+course.ID+"&limit=5", ""), 200, &records)
-	if len(records.Items) != 1 || records.Items[0].ID != rec.ID {
+	if len(records.Items) != 1 || records.Items[0].ID != rec.ID || rec.ExpiresAt == nil ||
+		*rec.ExpiresAt != time.Now().AddDate(-1, 0, 0).Format(dateLayout) || records.Items[0].ExpiresAt == nil {
 		t.Errorf("records = %+v", records)
 	}
 	expect(do("GET", viewer, "/training-records?limit=x", ""), 400)

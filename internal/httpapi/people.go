@@ -687,13 +687,14 @@ type trainingRecordJSON struct {
 	CompletedAt string    `json:"completed_at"`
 	EvidenceID  *string   `json:"evidence_id"`
 	Note        string    `json:"note"`
+	ExpiresAt   *string   `json:"expires_at"`
 	RecordedBy  string    `json:"recorded_by"`
 	CreatedAt   time.Time `json:"created_at"`
 }
 
 func toTrainingRecordJSON(t isms.TrainingRecord) trainingRecordJSON {
 	return trainingRecordJSON{ID: t.ID, PersonID: t.PersonID, CourseID: t.CourseID, CompletedAt: t.CompletedAt.Format(dateLayout),
-		EvidenceID: nullable(t.EvidenceID), Note: t.Note, RecordedBy: t.RecordedBy, CreatedAt: t.CreatedAt}
+		EvidenceID: nullable(t.EvidenceID), Note: t.Note, ExpiresAt: formatDate(t.ExpiresAt), RecordedBy: t.RecordedBy, CreatedAt: t.CreatedAt}
 }
 
 func (a *API) listTrainingRecords(w http.ResponseWriter, r *http.Request, acc app.Access) error {

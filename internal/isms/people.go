@@ -345,6 +345,18 @@ type TrainingRecord struct {
 	// RecordedBy names who recorded it: a member's id, or an operator.
 	RecordedBy string
 	CreatedAt  time.Time
+	// ExpiresAt is when it stops counting, from the course's recurrence;
+	// nil for a course taken once. It is derived, not stored.
+	ExpiresAt *time.Time
+}
+
+// WithExpiry sets r.ExpiresAt from the course's recurrence.
+func (r TrainingRecord) WithExpiry(c TrainingCourse) TrainingRecord {
+	r.ExpiresAt = nil
+	if exp := c.ExpiresAt(r.CompletedAt); !exp.IsZero() {
+		r.ExpiresAt = &exp
+	}
+	return r
 }
 
 // Validate checks the record.
