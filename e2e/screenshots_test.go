@@ -62,6 +62,14 @@ func TestScreenshots(t *testing.T) {
 		t.Fatalf("the demo's chat API: %v", err)
 	}
 	chatAPI := "/o/helix-ai/assets/" + api.Assets[0].ID
+	jun, err := svc.PersonByEmail(context.Background(), acc, "jun.park@helix-ai.example")
+	if err != nil {
+		t.Fatalf("the demo's Jun Park: %v", err)
+	}
+	felix, err := svc.PersonByEmail(context.Background(), acc, "felix.braun@helix-ai.example")
+	if err != nil {
+		t.Fatalf("the demo's Felix Braun: %v", err)
+	}
 	pages := []struct{ name, path, wait string }{
 		{"overview", "/o/helix-ai/", ".stats"},
 		{"members", "/o/helix-ai/members", "table"},
@@ -86,6 +94,16 @@ func TestScreenshots(t *testing.T) {
 		{"incidents", "/o/helix-ai/incidents?status=all", "table"},
 		{"incident", "/o/helix-ai/incidents/INC-004", "#gdpr-deadline"},
 		{"incident-closed", "/o/helix-ai/incidents/INC-002", "#evidence"},
+		{"people", "/o/helix-ai/people", "table"},
+		{"person", "/o/helix-ai/people/" + jun.ID, "#training"},
+		{"leaver", "/o/helix-ai/people/" + felix.ID, "#checklists"},
+		{"roles", "/o/helix-ai/roles", "table.raci"},
+		{"training", "/o/helix-ai/training", "#status"},
+		{"access-reviews", "/o/helix-ai/access-reviews", "table"},
+		{"access-review", "/o/helix-ai/access-reviews/AR-001", "#accounts"},
+		{"access-review-open", "/o/helix-ai/access-reviews/AR-002", "#accounts"},
+		{"control-a518", "/o/helix-ai/controls/iso27001-2022:A.5.18", "#evidence"},
+		{"control-a63", "/o/helix-ai/controls/iso27001-2022:A.6.3", "#training-metrics"},
 		{"orgs", "/orgs", "table"},
 	}
 	for _, width := range []struct {

@@ -239,6 +239,22 @@ func (s *Service) RecordLabels(ctx context.Context, a Access, entries []ledger.E
 		case store.RecordIncidentLink:
 			kind, _ := content["kind"].(string)
 			label = strings.ReplaceAll(kind, "_", " ")
+		case store.RecordPerson, store.RecordISMSRole:
+			label, _ = content["name"].(string)
+		case store.RecordTrainingCourse, store.RecordChecklistItem:
+			label, _ = content["title"].(string)
+		case store.RecordAccessReview:
+			title, _ := content["title"].(string)
+			if ref, ok := content["ref_num"].(float64); ok {
+				label = fmt.Sprintf("AR-%03d %s", int(ref), title)
+			}
+		case store.RecordReviewAccount:
+			system, _ := content["system"].(string)
+			account, _ := content["account"].(string)
+			label = account + " on " + system
+		case store.RecordChecklist:
+			kind, _ := content["kind"].(string)
+			label = kind + " checklist"
 		case store.RecordMember:
 			if uid, ok := content["user_id"].(string); ok {
 				if _, seen := emails[uid]; !seen {

@@ -221,6 +221,10 @@ func (s *Service) RemoveMember(ctx context.Context, a Access, id string) error {
 		if err := tx.RevokeUserTokens(ctx, a.Org.ID, current.UserID); err != nil {
 			return err
 		}
+		// Their staff record stays; only its link to the account goes.
+		if err := tx.UnlinkMember(ctx, a.Org.ID, id); err != nil {
+			return err
+		}
 		return tx.RemoveMember(ctx, a.Org.ID, id)
 	})
 }

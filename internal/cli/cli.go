@@ -103,6 +103,9 @@ Settings come from flags, ISMS_* environment variables and an optional TOML file
 		env.supplierCmd(),
 		env.continuityCmd(),
 		env.incidentCmd(),
+		env.personCmd(),
+		env.trainingCmd(),
+		env.accessReviewCmd(),
 	)
 	return root
 }

@@ -265,6 +265,44 @@ func TestSeed(t *testing.T) {
 					len(d.Links), d.Deadlines, err)
 			}
 		}
+		page, err := svc.People(ctx, acc, isms.PersonFilter{Limit: 200})
+		personStatuses := map[isms.PersonStatus]int{}
+		for _, p := range page.People {
+			personStatuses[p.Status]++
+		}
+		if err != nil || len(page.People) < 10 || personStatuses[isms.PersonLeaving] == 0 || personStatuses[isms.PersonJoining] == 0 {
+			t.Errorf("demo people by status %v (%v); want ten or more, with someone leaving and someone joining", personStatuses, err)
+		}
+		for _, p := range page.People {
+			if p.Status != isms.PersonLeaving {
+				continue
+			}
+			if d, err := svc.Person(ctx, acc, p.ID); err != nil || d.AccessRemovedAt == nil {
+				t.Errorf("the demo leaver %s has no access removal recorded (%v)", p.Name, err)
+			}
+		}
+		overdue, err := svc.TrainingStatus(ctx, acc, app.TrainingFilter{State: isms.TrainingOverdue})
+		if err != nil || len(overdue) != 1 {
+			t.Errorf("demo overdue training = %+v (%v); want one", overdue, err)
+		}
+		if m, err := svc.TrainingMetrics(ctx, acc); err != nil || m.AICompleted == 0 || m.Completed == 0 {
+			t.Errorf("demo training figures = %+v (%v)", m, err)
+		}
+		if _, gaps, err := svc.ISMSRoles(ctx, acc); err != nil || len(gaps) != 0 {
+			t.Errorf("demo RACI gaps = %+v (%v); want one accountable role per area", gaps, err)
+		}
+		reviews, err := svc.AccessReviews(ctx, acc, store.AccessReviewFilter{})
+		if err != nil || len(reviews) != 2 || reviews[0].Status != isms.ReviewInProgress || reviews[1].Status != isms.ReviewComplete {
+			t.Fatalf("demo access reviews = %+v (%v); want last quarter's complete and this quarter's in progress", reviews, err)
+		}
+		ctl, err := svc.Control(ctx, acc, "iso27001-2022:A.5.18")
+		found := false
+		for _, e := range ctl.Entry.Evidence {
+			found = found || e.ID == reviews[1].EvidenceID
+		}
+		if err != nil || !found {
+			t.Errorf("the completed review's evidence is not on A.5.18 (%v)", err)
+		}
 		reports, err := svc.VerifyAllChains(ctx, app.OperatorPrincipal("cli:test"))
 		if err != nil {
 			t.Fatal(err)

@@ -322,7 +322,10 @@ func seedPlatform(ctx context.Context, svc *app.Service, slug string) error {
 	if err := seedDocuments(ctx, svc, as, member); err != nil {
 		return err
 	}
-	return seedIncidents(ctx, svc, as, ids, member)
+	if err := seedIncidents(ctx, svc, as, ids, member); err != nil {
+		return err
+	}
+	return seedPeople(ctx, svc, as, member, ids, now)
 }
 
 func seedRisk(ctx context.Context, svc *app.Service, as map[string]app.Access, ids map[string]string, member func(string) string,

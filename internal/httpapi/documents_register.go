@@ -333,8 +333,8 @@ func (a *API) uploadDraftVersion(w http.ResponseWriter, r *http.Request, acc app
 	return writeJSON(w, http.StatusOK, toDocVersionJSON(v, false))
 }
 
-// decisionWrite is an approver's decision.
-type decisionWrite struct {
+// docDecisionWrite is an approver's decision.
+type docDecisionWrite struct {
 	Approve bool   `json:"approve"`
 	Note    string `json:"note"`
 }
@@ -342,7 +342,7 @@ type decisionWrite struct {
 // docStep runs a step of the workflow on the document's open version.
 func (a *API) docStep(step string) func(http.ResponseWriter, *http.Request, app.Access) error {
 	return func(w http.ResponseWriter, r *http.Request, acc app.Access) error {
-		var in decisionWrite
+		var in docDecisionWrite
 		if step == "decision" {
 			if err := a.decode(w, r, &in); err != nil {
 				return err

@@ -579,6 +579,8 @@ func exerciseAPI(t *testing.T, f *fixture) {
 	exerciseContinuity(t, f)
 	exerciseIncidents(t, f)
 	exerciseMetrics(t, f)
+	exercisePeople(t, f)
+	exerciseAccessReviews(t, f)
 }
 
 // testFile reads one of the framework package's example files.

@@ -29,7 +29,7 @@ var Kinds = map[string]string{
 	"not-found":          "There is no such record, or it belongs to an organisation the caller cannot see.",
 	"conflict":           "The change contradicts the current state, such as adding a member twice or removing the last owner.",
 	"too-large":          "The request body is larger than the server accepts (max_body_bytes).",
-	"unsupported-media":  "The request body was sent with a Content-Type the endpoint does not take: JSON bodies need application/json, a framework import one of application/yaml, application/x-yaml, text/yaml, application/json, text/plain or application/octet-stream, and an asset import one of text/csv, application/json, application/ld+json, application/vnd.cyclonedx+json, application/xml, text/xml, application/vnd.cyclonedx+xml, text/markdown or application/octet-stream.",
+	"unsupported-media":  "The request body was sent with a Content-Type the endpoint does not take: JSON bodies need application/json; a framework import one of application/yaml, application/x-yaml, text/yaml, application/json, text/plain or application/octet-stream; an asset import one of text/csv, application/json, application/ld+json, application/vnd.cyclonedx+json, application/xml, text/xml, application/vnd.cyclonedx+xml, text/markdown or application/octet-stream; a people or account CSV import text/csv or application/octet-stream.",
 	"method-not-allowed": "The resource exists but does not support this method; the Allow header lists those it does.",
 	"throttled":          "Too many attempts; wait for the number of seconds in Retry-After.",
 	"internal":           "The server failed. The request_id member identifies the failure in the server's log.",

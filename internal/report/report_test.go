@@ -23,6 +23,10 @@ func TestDeterministicOutput(t *testing.T) {
 		{"assets XLSX", func(w io.Writer) error {
 			return AssetsXLSX(w, "Helix Labs Ltd", generated, []Asset{{Name: "Laptop", Attributes: map[string]string{"b": "2", "a": "1"}}})
 		}, nil},
+		{"people XLSX", func(w io.Writer) error {
+			return PeopleXLSX(w, "Helix Labs Ltd", generated, []Person{{Name: "Priya", Roles: []string{"ISMS manager"}}},
+				[]TrainingLine{{Person: "Priya", Course: "Awareness", State: "Current"}})
+		}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

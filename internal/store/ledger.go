@@ -93,6 +93,14 @@ const (
 	RecordMeasurement        = "metric_measurement"
 	RecordObjective          = "objective"
 	RecordObjectiveMetric    = "objective_metric"
+	RecordPerson             = "person"
+	RecordISMSRole           = "isms_role"
+	RecordTrainingCourse     = "training_course"
+	RecordTrainingRecord     = "training_record"
+	RecordChecklist          = "checklist"
+	RecordChecklistItem      = "checklist_item"
+	RecordAccessReview       = "access_review"
+	RecordReviewAccount      = "access_review_account"
 )
 
 // orgTable describes a table of organisation records keyed by id, the
@@ -194,6 +202,14 @@ var ledgerTables = []ledgerTable{
 	orgTable(RecordMeasurement, "metric_measurements"),
 	orgTable(RecordObjective, "objectives"),
 	orgTable(RecordObjectiveMetric, "objective_metrics"),
+	orgTable(RecordPerson, "people"),
+	orgTable(RecordISMSRole, "isms_roles"),
+	orgTable(RecordTrainingCourse, "training_courses"),
+	orgTable(RecordTrainingRecord, "training_records"),
+	orgTable(RecordChecklist, "checklists"),
+	orgTable(RecordChecklistItem, "checklist_items"),
+	orgTable(RecordAccessReview, "access_reviews"),
+	orgTable(RecordReviewAccount, "access_review_accounts"),
 }
 
 func tableFor(recordType string) ledgerTable {

@@ -189,6 +189,8 @@ type controlPage struct {
 	// Incidents is the live evidence of incident management, on the
 	// controls it is evidence for.
 	Incidents *incidentMetricsView
+	// Training is the live evidence of awareness training, on A.6.3.
+	Training *trainingMetricsView
 }
 
 // ApplicabilityLabel names the control's applicability.
@@ -320,6 +322,11 @@ func (u *UI) showControl(q *request, status int, state controlState) error {
 	}
 	if incidentMetricsControls[ref] {
 		if page.Incidents, err = u.incidentMetricsView(q); err != nil {
+			return err
+		}
+	}
+	if trainingMetricsControls[ref] {
+		if page.Training, err = u.trainingMetricsView(q); err != nil {
 			return err
 		}
 	}

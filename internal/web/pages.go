@@ -117,6 +117,10 @@ func navigation(org *isms.Organization) []navGroup {
 		}},
 		{Label: "Operate", Items: []navItem{
 			{"documents", "Policies and documents", base + "documents"},
+			{"people", "People", base + "people"},
+			{"roles", "Roles and responsibilities", base + "roles"},
+			{"training", "Training", base + "training"},
+			{"access-reviews", "Access reviews", base + "access-reviews"},
 		}},
 		{Label: "Library", Items: []navItem{{"frameworks", "Frameworks", base + "frameworks"}}},
 		{Label: "Assurance", Items: []navItem{
@@ -285,6 +289,14 @@ var recordTypeLabels = map[string]string{
 	"metric_measurement":       "Measurement of a metric",
 	"objective":                "Information security objective",
 	"objective_metric":         "Metric an objective is measured by",
+	"person":                   "Person",
+	"isms_role":                "ISMS role",
+	"training_course":          "Training course",
+	"training_record":          "Training completed",
+	"checklist":                "Joiner or leaver checklist",
+	"checklist_item":           "Checklist item",
+	"access_review":            "Access review",
+	"access_review_account":    "Account in an access review",
 }
 
 type errorPage struct {

@@ -104,6 +104,8 @@ func (u *UI) Register(r *router.Router) {
 	u.registerSupplierPages(r)
 	u.registerContinuityPages(r)
 	u.registerIncidentPages(r)
+	u.registerPeoplePages(r)
+	u.registerAccessReviewPages(r)
 }
 
 // request is what a signed-in handler knows about the request.

@@ -11,12 +11,14 @@ import (
 )
 
 // workItem is something the signed-in member is asked to do: an open
-// evidence request, an open implementation task of a control, or an
-// unfinished corrective action.
+// evidence request, an open implementation task of a control, an
+// unfinished corrective action, or an access review they are a reviewer
+// of.
 type workItem struct {
-	// Kind is "request", "task", "action", "review" or "read"; for an
-	// action, Control is the nonconformity it corrects, and for a review
-	// or a reading, the document.
+	// Kind is "request", "task", "action", "review", "read" or
+	// "access-review"; for an action, Control is the nonconformity it
+	// corrects, for a review or a reading the document, and for an
+	// access review the campaign.
 	Kind         string
 	Title        string
 	Control      string
@@ -28,12 +30,17 @@ type workItem struct {
 	ControlTitle string
 }
 
-// yourWork lists the member's open requests and tasks, soonest due first.
+// yourWork lists the member's open requests, tasks, corrective actions
+// and access reviews, soonest due first.
 func (u *UI) yourWork(q *request) ([]workItem, error) {
 	ctx := q.r.Context()
 	w, err := u.svc.Work(ctx, q.access)
-	if err != nil || len(w.Requests)+len(w.Tasks)+len(w.Actions)+len(w.Reviews)+len(w.ToRead) == 0 {
+	if err != nil {
 		return nil, err
+	}
+	out, err := u.reviewWork(q)
+	if err != nil || len(w.Requests)+len(w.Tasks)+len(w.Actions)+len(w.Reviews)+len(w.ToRead) == 0 {
+		return out, err
 	}
 	lib, err := u.svc.Library(ctx, q.access)
 	if err != nil {
@@ -50,7 +57,6 @@ func (u *UI) yourWork(q *request) ([]workItem, error) {
 		return r.Item, ""
 	}
 	now := time.Now()
-	var out []workItem
 	for _, r := range w.Requests {
 		due := r.DueDate
 		c, title := cite(r.Control)
