@@ -83,6 +83,10 @@ const (
 	RecordPlanCoverage       = "continuity_plan_coverage"
 	RecordContinuityTest     = "continuity_test"
 	RecordFollowUp           = "continuity_follow_up"
+	RecordAuditProgramme     = "audit_programme"
+	RecordAudit              = "audit"
+	RecordAuditor            = "auditor"
+	RecordAuditItem          = "audit_item"
 )
 
 // orgTable describes a table of organisation records keyed by id, the
@@ -174,6 +178,10 @@ var ledgerTables = []ledgerTable{
 	orgTable(RecordPlanCoverage, "continuity_plan_bias"),
 	orgTable(RecordContinuityTest, "continuity_tests"),
 	orgTable(RecordFollowUp, "continuity_follow_ups"),
+	orgTable(RecordAuditProgramme, "audit_programmes"),
+	orgTable(RecordAudit, "audits"),
+	orgTable(RecordAuditor, "audit_auditors"),
+	orgTable(RecordAuditItem, "audit_items"),
 }
 
 func tableFor(recordType string) ledgerTable {

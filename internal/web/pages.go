@@ -124,6 +124,7 @@ func navigation(org *isms.Organization) []navGroup {
 			{"ledger", "Change ledger", base + "ledger"},
 		}},
 		{Label: "Check and act", Items: []navItem{
+			{"audits", "Internal audit", base + "audits"},
 			{"nonconformities", "Nonconformities", base + "nonconformities"},
 			{"continuity", "Continuity", base + "continuity"},
 		}},
@@ -271,6 +272,10 @@ var recordTypeLabels = map[string]string{
 	"continuity_plan_coverage": "Service a plan covers",
 	"continuity_test":          "Continuity test",
 	"continuity_follow_up":     "Follow-up of a continuity test",
+	"audit_programme":          "Internal audit programme",
+	"audit":                    "Internal audit",
+	"auditor":                  "Auditor of an internal audit",
+	"audit_item":               "Checklist item of an internal audit",
 }
 
 type errorPage struct {
