@@ -897,7 +897,7 @@ func (s *Service) AuditScopeOptions(ctx context.Context, a Access) ([]ScopeOptio
 	for _, it := range cl.iso.Items {
 		ref := cl.iso.ID + ":" + it.ID
 		switch {
-		case it.Kind == framework.ItemClause && (it.Parent == "" || it.Assessable):
+		case it.Kind == framework.ItemClause:
 			out = append(out, ScopeOption{Ref: ref, Label: it.Cite() + " " + it.Title, Group: "Clauses"})
 		case it.Kind == framework.ItemTheme:
 			out = append(out, ScopeOption{Ref: ref, Label: it.Cite() + " " + it.Title + " (every included control)", Group: "Annex A"})

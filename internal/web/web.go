@@ -101,6 +101,7 @@ func (u *UI) Register(r *router.Router) {
 	u.registerObligationPages(r)
 	u.registerSupplierPages(r)
 	u.registerContinuityPages(r)
+	u.registerAuditPages(r)
 }
 
 // request is what a signed-in handler knows about the request.
