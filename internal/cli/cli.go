@@ -95,6 +95,7 @@ Settings come from flags, ISMS_* environment variables and an optional TOML file
 		env.importCmd(),
 		env.findingCmd(),
 		env.nonconformityCmd(),
+		env.auditCmd(),
 		env.documentCmd(),
 		env.obligationCmd(),
 		env.supplierCmd(),

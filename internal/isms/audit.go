@@ -255,3 +255,13 @@ func (it AuditItem) Validate() error {
 	}
 	return v.Err()
 }
+
+// Valid reports whether s is one of AuditStatuses.
+func (s AuditStatus) Valid() bool {
+	for _, x := range AuditStatuses {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
