@@ -96,6 +96,7 @@ Settings come from flags, ISMS_* environment variables and an optional TOML file
 		env.findingCmd(),
 		env.nonconformityCmd(),
 		env.metricCmd(),
+		env.auditCmd(),
 		env.documentCmd(),
 		env.readinessCmd(),
 		env.packCmd(),

@@ -213,6 +213,23 @@ func TestSeed(t *testing.T) {
 		if err != nil || soa.Value() == nil || len(soa.History) != 1 {
 			t.Errorf("demo SoA metric %+v (%v); want a value and today's snapshot", soa, err)
 		}
+		prog, err := svc.AuditProgramme(ctx, acc)
+		if err != nil || prog.Programme == nil || len(prog.Years) != 3 || len(prog.Years[0].Audits) != 1 || len(prog.Years[1].Audits) != 1 ||
+			prog.Covered == 0 || prog.Gaps() == 0 {
+			t.Errorf("demo audit programme: %+v (%v); want a completed audit in year 1, one planned in year 2, and coverage with gaps", prog, err)
+		}
+		if err == nil && len(prog.Years) == 3 && len(prog.Years[0].Audits) == 1 {
+			d, err := svc.Audit(ctx, acc, prog.Years[0].Audits[0].ID)
+			closed := false
+			for _, it := range d.Items {
+				closed = closed || it.Result == isms.ResultMinorNC && it.NCClosed
+			}
+			if err != nil || d.Status != isms.AuditCompleted || d.Counts[isms.ResultConforming] < 2 || d.Counts[isms.ResultObservation] != 1 ||
+				d.Counts[isms.ResultOFI] != 1 || !closed {
+				t.Errorf("demo audit %s with %v (%v); want completed with conforming items, an observation, an improvement and a closed minor nonconformity",
+					d.Status, d.Counts, err)
+			}
+		}
 		cont, err := svc.ContinuitySummary(ctx, acc)
 		if err != nil || cont.BIAs != 2 || cont.Plans != 1 || cont.CriticalNoPlan != 1 || cont.TestsMissedRTO != 1 || cont.PlansNeverTested != 0 {
 			t.Errorf("demo continuity %+v (%v); want the inference service's analysis, its tested plan whose last failover missed "+

@@ -316,6 +316,9 @@ func seedPlatform(ctx context.Context, svc *app.Service, slug string) error {
 	if err := seedMetrics(ctx, svc, as, member, now); err != nil {
 		return err
 	}
+	if err := seedAudits(ctx, svc, as, member, now); err != nil {
+		return err
+	}
 	if err := seedContinuity(ctx, svc, as, ids, member, now); err != nil {
 		return err
 	}

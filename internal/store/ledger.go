@@ -101,6 +101,10 @@ const (
 	RecordChecklistItem      = "checklist_item"
 	RecordAccessReview       = "access_review"
 	RecordReviewAccount      = "access_review_account"
+	RecordAuditProgramme     = "audit_programme"
+	RecordAudit              = "audit"
+	RecordAuditor            = "auditor"
+	RecordAuditItem          = "audit_item"
 )
 
 // orgTable describes a table of organisation records keyed by id, the
@@ -210,6 +214,10 @@ var ledgerTables = []ledgerTable{
 	orgTable(RecordChecklistItem, "checklist_items"),
 	orgTable(RecordAccessReview, "access_reviews"),
 	orgTable(RecordReviewAccount, "access_review_accounts"),
+	orgTable(RecordAuditProgramme, "audit_programmes"),
+	orgTable(RecordAudit, "audits"),
+	orgTable(RecordAuditor, "audit_auditors"),
+	orgTable(RecordAuditItem, "audit_items"),
 }
 
 func tableFor(recordType string) ledgerTable {

@@ -29,7 +29,8 @@ var recordTypes = []string{"organization", "member", "api_token", "framework_imp
 	"business_impact_analysis", "continuity_plan", "continuity_test",
 	"incident", "incident_asset", "incident_event", "incident_evidence", "incident_custody", "incident_link",
 	"objective", "metric", "metric_measurement",
-	"person", "isms_role", "training_course", "training_record", "checklist", "checklist_item", "access_review", "access_review_account"}
+	"person", "isms_role", "training_course", "training_record", "checklist", "checklist_item", "access_review", "access_review_account",
+	"audit_programme", "audit", "audit_item"}
 
 func (u *UI) ledgerPage(q *request) error {
 	query := q.r.URL.Query()

@@ -130,6 +130,7 @@ func navigation(org *isms.Organization) []navGroup {
 			{"ledger", "Change ledger", base + "ledger"},
 		}},
 		{Label: "Check and act", Items: []navItem{
+			{"audits", "Internal audit", base + "audits"},
 			{"nonconformities", "Nonconformities", base + "nonconformities"},
 			{"readiness", "Certification readiness", base + "readiness"},
 			{"metrics", "Objectives and metrics", base + "metrics"},
@@ -297,6 +298,10 @@ var recordTypeLabels = map[string]string{
 	"checklist_item":           "Checklist item",
 	"access_review":            "Access review",
 	"access_review_account":    "Account in an access review",
+	"audit_programme":          "Internal audit programme",
+	"audit":                    "Internal audit",
+	"auditor":                  "Auditor of an internal audit",
+	"audit_item":               "Checklist item of an internal audit",
 }
 
 type errorPage struct {

@@ -106,6 +106,7 @@ func (u *UI) Register(r *router.Router) {
 	u.registerIncidentPages(r)
 	u.registerPeoplePages(r)
 	u.registerAccessReviewPages(r)
+	u.registerAuditPages(r)
 }
 
 // request is what a signed-in handler knows about the request.
