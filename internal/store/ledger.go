@@ -83,6 +83,12 @@ const (
 	RecordPlanCoverage       = "continuity_plan_coverage"
 	RecordContinuityTest     = "continuity_test"
 	RecordFollowUp           = "continuity_follow_up"
+	RecordReview             = "management_review"
+	RecordReviewDecision     = "review_decision"
+	RecordReviewAction       = "review_action"
+	RecordCertCycle          = "certification_cycle"
+	RecordExternalAudit      = "external_audit"
+	RecordAuditFinding       = "external_audit_finding"
 )
 
 // orgTable describes a table of organisation records keyed by id, the
@@ -174,6 +180,18 @@ var ledgerTables = []ledgerTable{
 	orgTable(RecordPlanCoverage, "continuity_plan_bias"),
 	orgTable(RecordContinuityTest, "continuity_tests"),
 	orgTable(RecordFollowUp, "continuity_follow_ups"),
+	{
+		recordType:  RecordReview,
+		one:         `SELECT * FROM management_reviews WHERE id = $1`,
+		orgRows:     `SELECT * FROM management_reviews WHERE org_id = $1`,
+		chainColumn: "org_id",
+		digested:    []string{"inputs"},
+	},
+	orgTable(RecordReviewDecision, "review_decisions"),
+	orgTable(RecordReviewAction, "review_actions"),
+	orgTable(RecordCertCycle, "certification_cycles"),
+	orgTable(RecordExternalAudit, "external_audits"),
+	orgTable(RecordAuditFinding, "external_audit_findings"),
 }
 
 func tableFor(recordType string) ledgerTable {

@@ -26,7 +26,8 @@ var recordTypes = []string{"organization", "member", "api_token", "framework_imp
 	"scan", "vulnerability_sla", "obligation", "obligation_asset", "obligation_control",
 	"supplier", "supplier_asset", "supplier_certification", "supplier_assessment", "nonconformity", "corrective_action",
 	"document", "document_version", "document_approval", "document_ack",
-	"business_impact_analysis", "continuity_plan", "continuity_test"}
+	"business_impact_analysis", "continuity_plan", "continuity_test", "management_review", "review_action", "certification_cycle",
+	"external_audit"}
 
 func (u *UI) ledgerPage(q *request) error {
 	query := q.r.URL.Query()

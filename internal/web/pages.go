@@ -126,6 +126,8 @@ func navigation(org *isms.Organization) []navGroup {
 		{Label: "Check and act", Items: []navItem{
 			{"nonconformities", "Nonconformities", base + "nonconformities"},
 			{"continuity", "Continuity", base + "continuity"},
+			{"reviews", "Management review", base + "reviews"},
+			{"certification", "Certification", base + "certification"},
 		}},
 		{Label: "Settings", Items: []navItem{
 			{"members", "Members", base + "members"},
@@ -271,6 +273,12 @@ var recordTypeLabels = map[string]string{
 	"continuity_plan_coverage": "Service a plan covers",
 	"continuity_test":          "Continuity test",
 	"continuity_follow_up":     "Follow-up of a continuity test",
+	"management_review":        "Management review",
+	"review_decision":          "Decision of a management review",
+	"review_action":            "Action of a management review",
+	"certification_cycle":      "Certification cycle",
+	"external_audit":           "Certification body's audit",
+	"external_audit_finding":   "Finding of a certification body's audit",
 }
 
 type errorPage struct {
