@@ -61,6 +61,9 @@ type overviewPage struct {
 	// NCs is set when nonconformities are open: overdue ones escalate
 	// here.
 	NCs *ncCard
+	// Cert is set once a certification cycle is recorded: what the
+	// certification body comes for next.
+	Cert *certCard
 }
 
 func (u *UI) overview(q *request) error {
@@ -85,6 +88,9 @@ func (u *UI) overview(q *request) error {
 		return err
 	}
 	if page.NCs, err = u.ncCard(q); err != nil {
+		return err
+	}
+	if page.Cert, err = u.certCard(q); err != nil {
 		return err
 	}
 	return u.render(q, http.StatusOK, "overview", page)

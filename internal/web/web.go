@@ -101,6 +101,8 @@ func (u *UI) Register(r *router.Router) {
 	u.registerObligationPages(r)
 	u.registerSupplierPages(r)
 	u.registerContinuityPages(r)
+	u.registerReviewPages(r)
+	u.registerCertificationPages(r)
 }
 
 // request is what a signed-in handler knows about the request.
