@@ -316,7 +316,13 @@ func seedPlatform(ctx context.Context, svc *app.Service, slug string) error {
 	if err := seedContinuity(ctx, svc, as, ids, member, now); err != nil {
 		return err
 	}
-	return seedDocuments(ctx, svc, as, member)
+	if err := seedDocuments(ctx, svc, as, member); err != nil {
+		return err
+	}
+	if err := seedCertification(ctx, svc, as, member, now); err != nil {
+		return err
+	}
+	return seedReviews(ctx, svc, as, member, now)
 }
 
 func seedRisk(ctx context.Context, svc *app.Service, as map[string]app.Access, ids map[string]string, member func(string) string,
