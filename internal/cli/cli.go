@@ -95,6 +95,8 @@ Settings come from flags, ISMS_* environment variables and an optional TOML file
 		env.importCmd(),
 		env.findingCmd(),
 		env.nonconformityCmd(),
+		env.reviewCmd(),
+		env.certificationCmd(),
 		env.documentCmd(),
 		env.obligationCmd(),
 		env.supplierCmd(),
