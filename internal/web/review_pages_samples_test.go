@@ -24,7 +24,7 @@ func reviewPageSamples(frame func(string) Page) map[string][]basePage {
 		Nonconformities: app.NonconformitiesInput{Raised: []app.NCLine{{Ref: "NC-007", Title: "Leavers kept access", Grade: "minor",
 			Source: "internal_audit", Stage: "closed", RaisedOn: "2026-07-01", ClosedOn: "2026-08-01"}},
 			Closed: []app.NCLine{{Ref: "NC-002", Title: "Old one", Stage: "closed", Source: "other", RaisedOn: "2026-01-01", ClosedOn: "2026-07-02"}},
-			Open: 2, ByStage: map[string]int{"action": 2}},
+			Open:   2, ByStage: map[string]int{"action": 2}},
 		Monitoring: app.MonitoringInput{Vulnerabilities: app.VulnerabilitiesInput{OpenBySeverity: map[string]int{"critical": 1}, SLACompliance: 0.8},
 			SoA: &app.SoAInput{Framework: "ISO/IEC 27001:2022", Controls: 93, Included: 90, ByStatus: map[string]int{"implemented": 80}}},
 		AuditResults: app.AuditResultsInput{Internal: app.NotRecordedInput{Note: "Not recorded."},
