@@ -577,6 +577,7 @@ func exerciseAPI(t *testing.T, f *fixture) {
 	exerciseObligations(t, f)
 	exerciseSuppliers(t, f)
 	exerciseContinuity(t, f)
+	exerciseReviews(t, f)
 }
 
 // testFile reads one of the framework package's example files.
