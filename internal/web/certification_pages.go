@@ -103,7 +103,7 @@ func formDates(r *http.Request, names ...string) (map[string]*time.Time, error) 
 	out := map[string]*time.Time{}
 	v := &isms.ValidationError{}
 	for _, n := range names {
-		d, err := parseDate(n, strings.TrimSpace(r.PostFormValue(n)))
+		d, err := parseDay(n, strings.TrimSpace(r.PostFormValue(n)))
 		if err != nil {
 			v.Fields = append(v.Fields, isms.FieldErrors(err)...)
 			continue

@@ -60,8 +60,22 @@ func reviewFormFrom(r *http.Request) reviewForm {
 		Notes: get("notes"), Attendees: r.PostForm["attendees"]}
 }
 
+// parseDay reads a date as its first instant: a meeting or an audit
+// happens on a day, unlike a deadline, which parseDate puts at the end of
+// its day.
+func parseDay(field, s string) (*time.Time, error) {
+	if s == "" {
+		return nil, nil
+	}
+	d, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return nil, isms.Invalid(field, "%q is not a date", s)
+	}
+	return &d, nil
+}
+
 func (f reviewForm) input() (app.ReviewInput, error) {
-	date, err := parseDate("meeting_date", f.MeetingDate)
+	date, err := parseDay("meeting_date", f.MeetingDate)
 	if err != nil {
 		return app.ReviewInput{}, err
 	}
