@@ -97,6 +97,8 @@ Settings come from flags, ISMS_* environment variables and an optional TOML file
 		env.nonconformityCmd(),
 		env.metricCmd(),
 		env.auditCmd(),
+		env.reviewCmd(),
+		env.certificationCmd(),
 		env.documentCmd(),
 		env.readinessCmd(),
 		env.packCmd(),

@@ -239,6 +239,21 @@ func TestSeed(t *testing.T) {
 		if err != nil || len(inference) != 1 || len(inference[0].Dependencies) != 5 {
 			t.Errorf("demo inference BIA = %+v, %v; want it with its five dependencies", inference, err)
 		}
+		cert, err := svc.Certification(ctx, acc)
+		if err != nil || cert.Current == nil || !cert.Current.Certified() || cert.Next == nil || cert.Next.Kind != isms.AuditSurveillance2 ||
+			cert.Next.Overdue || len(cert.Audits) != 4 || len(cert.Audits[2].Findings) != 1 {
+			t.Errorf("demo certification = %+v, %v; want certified, year 1 surveillance done with a finding, year 2 next", cert, err)
+		}
+		reviews, err := svc.Reviews(ctx, acc)
+		if err != nil || len(reviews) != 2 || reviews[0].Status != isms.ReviewDraft || reviews[1].Status != isms.ReviewApproved ||
+			reviews[1].OpenActions != 1 {
+			t.Fatalf("demo reviews = %+v, %v; want an approved review with one open action and a draft", reviews, err)
+		}
+		draft, err := svc.Review(ctx, acc, reviews[0].ID)
+		if err != nil || draft.Inputs == nil || len(draft.Inputs.PreviousActions.Open) != 1 || len(draft.Inputs.Nonconformities.Raised) == 0 ||
+			len(draft.Inputs.AuditResults.External) != 1 || draft.Inputs.Risks.Total == 0 {
+			t.Errorf("demo draft review inputs = %+v, %v; want the open action, the nonconformities, the surveillance audit and the risks", draft.Inputs, err)
+		}
 		docs, err := svc.Documents(ctx, acc, store.DocFilter{})
 		inForce, underWay, partly := 0, 0, 0
 		for _, d := range docs {
@@ -308,14 +323,14 @@ func TestSeed(t *testing.T) {
 		if _, gaps, err := svc.ISMSRoles(ctx, acc); err != nil || len(gaps) != 0 {
 			t.Errorf("demo RACI gaps = %+v (%v); want one accountable role per area", gaps, err)
 		}
-		reviews, err := svc.AccessReviews(ctx, acc, store.AccessReviewFilter{})
-		if err != nil || len(reviews) != 2 || reviews[0].Status != isms.ReviewInProgress || reviews[1].Status != isms.ReviewComplete {
-			t.Fatalf("demo access reviews = %+v (%v); want last quarter's complete and this quarter's in progress", reviews, err)
+		campaigns, err := svc.AccessReviews(ctx, acc, store.AccessReviewFilter{})
+		if err != nil || len(campaigns) != 2 || campaigns[0].Status != isms.ReviewInProgress || campaigns[1].Status != isms.ReviewComplete {
+			t.Fatalf("demo access reviews = %+v (%v); want last quarter's complete and this quarter's in progress", campaigns, err)
 		}
 		ctl, err := svc.Control(ctx, acc, "iso27001-2022:A.5.18")
 		found := false
 		for _, e := range ctl.Entry.Evidence {
-			found = found || e.ID == reviews[1].EvidenceID
+			found = found || e.ID == campaigns[1].EvidenceID
 		}
 		if err != nil || !found {
 			t.Errorf("the completed review's evidence is not on A.5.18 (%v)", err)

@@ -328,7 +328,13 @@ func seedPlatform(ctx context.Context, svc *app.Service, slug string) error {
 	if err := seedIncidents(ctx, svc, as, ids, member); err != nil {
 		return err
 	}
-	return seedPeople(ctx, svc, as, member, ids, now)
+	if err := seedPeople(ctx, svc, as, member, ids, now); err != nil {
+		return err
+	}
+	if err := seedCertification(ctx, svc, as, member, now); err != nil {
+		return err
+	}
+	return seedReviews(ctx, svc, as, member, now)
 }
 
 func seedRisk(ctx context.Context, svc *app.Service, as map[string]app.Access, ids map[string]string, member func(string) string,

@@ -581,6 +581,7 @@ func exerciseAPI(t *testing.T, f *fixture) {
 	exerciseMetrics(t, f)
 	exercisePeople(t, f)
 	exerciseAccessReviews(t, f)
+	exerciseReviews(t, f)
 }
 
 // testFile reads one of the framework package's example files.

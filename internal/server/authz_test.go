@@ -859,6 +859,118 @@ var policy = map[string]rule{
 		_, _, tst, fu := f.continuity()
 		return formCall("/o/acme/continuity/tests/" + tst.ID + "/follow-ups/" + fu.ID + "/nonconformity")
 	}),
+	"GET /api/v1/orgs/{org}/reviews": orgRoutes(allRoles, 0, 200, get("/api/v1/orgs/acme/reviews")),
+	"POST /api/v1/orgs/{org}/reviews": orgRoutes(writers, 403, 201, func(f *fixture, c *principal) call {
+		return jsonCall("POST", "/api/v1/orgs/acme/reviews", `{"title": "Review", "meeting_date": "2027-01-15", "chair_id": "`+f.target().ID+`"}`)(f, c)
+	}),
+	"GET /api/v1/orgs/{org}/reviews/{id}": orgRoutes(allRoles, 0, 200, func(f *fixture, _ *principal) call {
+		r, _ := f.review(true)
+		return call{method: "GET", path: "/api/v1/orgs/acme/reviews/" + r.Ref()}
+	}),
+	"PATCH /api/v1/orgs/{org}/reviews/{id}": orgRoutes(writers, 403, 200, func(f *fixture, c *principal) call {
+		r, _ := f.review(false)
+		return jsonCall("PATCH", "/api/v1/orgs/acme/reviews/"+r.ID, `{"notes": "Discussed."}`)(f, c)
+	}),
+	"POST /api/v1/orgs/{org}/reviews/{id}/inputs": orgRoutes(writers, 403, 200, func(f *fixture, _ *principal) call {
+		r, _ := f.review(false)
+		return call{method: "POST", path: "/api/v1/orgs/acme/reviews/" + r.ID + "/inputs"}
+	}),
+	"POST /api/v1/orgs/{org}/reviews/{id}/status": orgRoutes(writers, 403, 200, func(f *fixture, c *principal) call {
+		return jsonCall("POST", "/api/v1/orgs/acme/reviews/"+f.heldReview().ID+"/status", `{"status": "approved"}`)(f, c)
+	}),
+	"POST /api/v1/orgs/{org}/reviews/{id}/decisions": orgRoutes(writers, 403, 201, func(f *fixture, c *principal) call {
+		r, _ := f.review(false)
+		return jsonCall("POST", "/api/v1/orgs/acme/reviews/"+r.ID+"/decisions", `{"text": "Fund it."}`)(f, c)
+	}),
+	"POST /api/v1/orgs/{org}/reviews/{id}/actions": orgRoutes(writers, 403, 201, func(f *fixture, c *principal) call {
+		r, _ := f.review(false)
+		return jsonCall("POST", "/api/v1/orgs/acme/reviews/"+r.ID+"/actions", `{"title": "Do it", "owner_id": "`+r.ChairID+
+			`", "due_date": "2027-02-01"}`)(f, c)
+	}),
+	"PATCH /api/v1/orgs/{org}/reviews/{id}/actions/{action}": orgRoutes(writers, 403, 200, func(f *fixture, c *principal) call {
+		r, act := f.review(false)
+		return jsonCall("PATCH", "/api/v1/orgs/acme/reviews/"+r.ID+"/actions/"+act.ID, `{"status": "done"}`)(f, c)
+	}),
+	"GET /api/v1/orgs/{org}/reviews/{id}/minutes": orgRoutes(allRoles, 0, 200, func(f *fixture, _ *principal) call {
+		r, _ := f.review(true)
+		return call{method: "GET", path: "/api/v1/orgs/acme/reviews/" + r.ID + "/minutes"}
+	}),
+	"GET /api/v1/orgs/{org}/certification": orgRoutes(allRoles, 0, 200, get("/api/v1/orgs/acme/certification")),
+	"POST /api/v1/orgs/{org}/certification/cycles": orgRoutes(writers, 403, 201,
+		jsonCall("POST", "/api/v1/orgs/acme/certification/cycles", `{"body": "Certa", "scope": "The platform"}`)),
+	"PATCH /api/v1/orgs/{org}/certification/cycles/{id}": orgRoutes(writers, 403, 200, func(f *fixture, c *principal) call {
+		cy, _ := f.externalAudit()
+		return jsonCall("PATCH", "/api/v1/orgs/acme/certification/cycles/"+cy.ID, `{"scope": "Renamed"}`)(f, c)
+	}),
+	"POST /api/v1/orgs/{org}/certification/audits": orgRoutes(writers, 403, 201, func(f *fixture, c *principal) call {
+		f.externalAudit()
+		return jsonCall("POST", "/api/v1/orgs/acme/certification/audits", `{"kind": "surveillance2", "planned_date": "2027-06-01"}`)(f, c)
+	}),
+	"PATCH /api/v1/orgs/{org}/certification/audits/{id}": orgRoutes(writers, 403, 200, func(f *fixture, c *principal) call {
+		_, a := f.externalAudit()
+		return jsonCall("PATCH", "/api/v1/orgs/acme/certification/audits/"+a.ID, `{"result": "Maintained."}`)(f, c)
+	}),
+	"POST /api/v1/orgs/{org}/certification/audits/{id}/findings": orgRoutes(writers, 403, 201, func(f *fixture, c *principal) call {
+		_, a := f.externalAudit()
+		return jsonCall("POST", "/api/v1/orgs/acme/certification/audits/"+a.ID+"/findings", `{"grade": "minor", "title": "Late reviews",
+			"description": "Two unreviewed."}`)(f, c)
+	}),
+	// Management review: any role reads it; writers plan and record it.
+	"GET /o/{org}/reviews": orgRoutes(allRoles, 0, 200, get("/o/acme/reviews")),
+	"POST /o/{org}/reviews": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		return formCall("/o/acme/reviews", "title", "Review", "meeting_date", "2027-01-15", "chair_id", f.target().ID)
+	}),
+	"GET /o/{org}/reviews/{id}": orgRoutes(allRoles, 0, 200, func(f *fixture, _ *principal) call {
+		r, _ := f.review(true)
+		return call{method: "GET", path: "/o/acme/reviews/" + r.Ref()}
+	}),
+	"POST /o/{org}/reviews/{id}": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		r, _ := f.review(false)
+		return formCall("/o/acme/reviews/"+r.Ref(), "title", "Renamed", "meeting_date", "2027-01-15", "chair_id", r.ChairID)
+	}),
+	"POST /o/{org}/reviews/{id}/inputs": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		r, _ := f.review(false)
+		return call{method: "POST", path: "/o/acme/reviews/" + r.Ref() + "/inputs", form: url.Values{}}
+	}),
+	"POST /o/{org}/reviews/{id}/status": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		return formCall("/o/acme/reviews/"+f.heldReview().Ref()+"/status", "status", "approved")
+	}),
+	"POST /o/{org}/reviews/{id}/decisions": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		r, _ := f.review(false)
+		return formCall("/o/acme/reviews/"+r.Ref()+"/decisions", "text", "Fund the work.")
+	}),
+	"POST /o/{org}/reviews/{id}/actions": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		r, act := f.review(false)
+		return formCall("/o/acme/reviews/"+r.Ref()+"/actions", "action_id", act.ID, "done", "true")
+	}),
+	"GET /o/{org}/reviews/{id}/minutes": orgRoutes(allRoles, 0, 200, func(f *fixture, _ *principal) call {
+		r, _ := f.review(true)
+		return call{method: "GET", path: "/o/acme/reviews/" + r.Ref() + "/minutes"}
+	}),
+	// Certification: any role reads it; writers record the cycle, the
+	// audits and their findings.
+	"GET /o/{org}/certification": orgRoutes(allRoles, 0, 200, get("/o/acme/certification")),
+	"POST /o/{org}/certification/cycles": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		return formCall("/o/acme/certification/cycles", "body", "Certa", "scope", "The platform")
+	}),
+	"POST /o/{org}/certification/cycles/{id}": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		c, _ := f.externalAudit()
+		return formCall("/o/acme/certification/cycles/"+c.ID, "body", "Certa", "scope", "Renamed", "certificate_number", "C-2",
+			"issued_on", "2025-10-01")
+	}),
+	"POST /o/{org}/certification/audits": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		f.externalAudit()
+		return formCall("/o/acme/certification/audits", "kind", "surveillance2", "planned_date", "2027-06-01")
+	}),
+	"POST /o/{org}/certification/audits/{id}": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		_, a := f.externalAudit()
+		return formCall("/o/acme/certification/audits/"+a.ID, "kind", "surveillance1", "done_date", "2026-01-05", "result", "Maintained.")
+	}),
+	"POST /o/{org}/certification/audits/{id}/findings": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		_, a := f.externalAudit()
+		return formCall("/o/acme/certification/audits/"+a.ID+"/findings", "kind", "nonconformity", "grade", "minor", "title",
+			"Supplier reviews late", "description", "Two unreviewed.")
+	}),
 	"GET /o/{org}/nonconformities":     orgRoutes(allRoles, 0, 200, get("/o/acme/nonconformities")),
 	"GET /o/{org}/nonconformities/new": orgRoutes(raisers, 403, 200, get("/o/acme/nonconformities/new")),
 	"POST /o/{org}/nonconformities": orgRoutes(raisers, 403, 303, func(f *fixture, _ *principal) call {

@@ -105,6 +105,12 @@ const (
 	RecordAudit              = "audit"
 	RecordAuditor            = "auditor"
 	RecordAuditItem          = "audit_item"
+	RecordReview             = "management_review"
+	RecordReviewDecision     = "review_decision"
+	RecordReviewAction       = "review_action"
+	RecordCertCycle          = "certification_cycle"
+	RecordExternalAudit      = "external_audit"
+	RecordAuditFinding       = "external_audit_finding"
 )
 
 // orgTable describes a table of organisation records keyed by id, the
@@ -218,6 +224,18 @@ var ledgerTables = []ledgerTable{
 	orgTable(RecordAudit, "audits"),
 	orgTable(RecordAuditor, "audit_auditors"),
 	orgTable(RecordAuditItem, "audit_items"),
+	{
+		recordType:  RecordReview,
+		one:         `SELECT * FROM management_reviews WHERE id = $1`,
+		orgRows:     `SELECT * FROM management_reviews WHERE org_id = $1`,
+		chainColumn: "org_id",
+		digested:    []string{"inputs"},
+	},
+	orgTable(RecordReviewDecision, "review_decisions"),
+	orgTable(RecordReviewAction, "review_actions"),
+	orgTable(RecordCertCycle, "certification_cycles"),
+	orgTable(RecordExternalAudit, "external_audits"),
+	orgTable(RecordAuditFinding, "external_audit_findings"),
 }
 
 func tableFor(recordType string) ledgerTable {

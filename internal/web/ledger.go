@@ -30,7 +30,8 @@ var recordTypes = []string{"organization", "member", "api_token", "framework_imp
 	"incident", "incident_asset", "incident_event", "incident_evidence", "incident_custody", "incident_link",
 	"objective", "metric", "metric_measurement",
 	"person", "isms_role", "training_course", "training_record", "checklist", "checklist_item", "access_review", "access_review_account",
-	"audit_programme", "audit", "audit_item"}
+	"audit_programme", "audit", "audit_item",
+	"management_review", "review_action", "certification_cycle", "external_audit"}
 
 func (u *UI) ledgerPage(q *request) error {
 	query := q.r.URL.Query()

@@ -66,6 +66,9 @@ type overviewPage struct {
 	Incidents *incidentMetricsView
 	// Metrics shows each metric's value against its target.
 	Metrics *metricsSummary
+	// Cert is set once a certification cycle is recorded: what the
+	// certification body comes for next.
+	Cert *certCard
 }
 
 func (u *UI) overview(q *request) error {
@@ -96,6 +99,9 @@ func (u *UI) overview(q *request) error {
 		return err
 	}
 	if page.Metrics, err = u.metricsCard(q); err != nil {
+		return err
+	}
+	if page.Cert, err = u.certCard(q); err != nil {
 		return err
 	}
 	return u.render(q, http.StatusOK, "overview", page)

@@ -135,6 +135,8 @@ func navigation(org *isms.Organization) []navGroup {
 			{"readiness", "Certification readiness", base + "readiness"},
 			{"metrics", "Objectives and metrics", base + "metrics"},
 			{"continuity", "Continuity", base + "continuity"},
+			{"reviews", "Management review", base + "reviews"},
+			{"certification", "Certification", base + "certification"},
 		}},
 		{Label: "Settings", Items: []navItem{
 			{"members", "Members", base + "members"},
@@ -302,6 +304,12 @@ var recordTypeLabels = map[string]string{
 	"audit":                    "Internal audit",
 	"auditor":                  "Auditor of an internal audit",
 	"audit_item":               "Checklist item of an internal audit",
+	"management_review":        "Management review",
+	"review_decision":          "Decision of a management review",
+	"review_action":            "Action of a management review",
+	"certification_cycle":      "Certification cycle",
+	"external_audit":           "Certification body's audit",
+	"external_audit_finding":   "Finding of a certification body's audit",
 }
 
 type errorPage struct {

@@ -107,6 +107,8 @@ func (u *UI) Register(r *router.Router) {
 	u.registerPeoplePages(r)
 	u.registerAccessReviewPages(r)
 	u.registerAuditPages(r)
+	u.registerReviewPages(r)
+	u.registerCertificationPages(r)
 }
 
 // request is what a signed-in handler knows about the request.
