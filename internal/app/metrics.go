@@ -232,7 +232,17 @@ func (s *Service) liveMetrics(ctx context.Context, a Access) (map[string]liveVal
 	} else {
 		out[MetricVulnSLA] = liveValue{note: "No finding with a remediation deadline has been fixed or gone overdue yet."}
 	}
-	out[MetricAuditCoverage] = liveValue{note: "Not measured yet: there is no internal audit programme to measure it against."}
+	prog, err := s.AuditProgramme(ctx, a)
+	switch {
+	case err != nil:
+		return nil, err
+	case prog.Programme == nil:
+		out[MetricAuditCoverage] = liveValue{note: "Not measured yet: there is no internal audit programme to measure it against."}
+	case prog.Total == 0:
+		out[MetricAuditCoverage] = liveValue{note: "The programme's cycle has nothing to cover yet."}
+	default:
+		out[MetricAuditCoverage] = measured(100 * float64(prog.Covered) / float64(prog.Total))
+	}
 	return out, nil
 }
 

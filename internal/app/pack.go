@@ -140,6 +140,51 @@ func (s *Service) AuditorPack(ctx context.Context, a Access, w io.Writer) error 
 		return err
 	}
 
+	// The audit programme, the completed internal audits' reports and the
+	// minutes of the reviews held.
+	prog, err := s.AuditProgramme(ctx, a)
+	if err != nil {
+		return err
+	}
+	if err := addJSON("audits/programme.json", "the internal audit programme with its coverage and gaps (9.2.2)", prog); err != nil {
+		return err
+	}
+	audits, err := s.Audits(ctx, a, store.AuditFilter{Status: isms.AuditCompleted, Limit: store.MaxLimit})
+	if err != nil {
+		return err
+	}
+	for _, au := range audits {
+		if err := add("audits/"+au.Ref()+"-report.pdf", fmt.Sprintf("the report of internal audit %s %s (9.2)", au.Ref(), au.Title),
+			func(w io.Writer) error { return s.AuditReportPDF(ctx, a, au.ID, w) }); err != nil {
+			return err
+		}
+	}
+	reviews, err := s.Reviews(ctx, a)
+	if err != nil {
+		return err
+	}
+	for _, r := range reviews {
+		if r.Status == isms.ReviewDraft {
+			continue
+		}
+		if err := add("reviews/"+r.Ref()+"-minutes.pdf", fmt.Sprintf("the minutes of management review %s, %s (9.3)", r.Ref(),
+			r.MeetingDate.Format("2006-01-02")), func(w io.Writer) error { return s.WriteReviewMinutes(ctx, a, r.ID, w) }); err != nil {
+			return err
+		}
+	}
+	objectives, err := s.Objectives(ctx, a)
+	if err != nil {
+		return err
+	}
+	metrics, err := s.Metrics(ctx, a)
+	if err != nil {
+		return err
+	}
+	if err := addJSON("metrics/objectives-and-metrics.json", "information security objectives (6.2) and metrics with their history (9.1)",
+		map[string]any{"objectives": objectives, "metrics": metrics}); err != nil {
+		return err
+	}
+
 	// Figures and the readiness check, as computed now.
 	vm, err := s.VulnMetrics(ctx, a)
 	if err != nil {

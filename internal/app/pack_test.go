@@ -63,7 +63,8 @@ func TestAuditorPack(t *testing.T) {
 		}
 		for _, want := range []string{"soa/statement-of-applicability.xlsx", "soa/statement-of-applicability.pdf", "risks/risk-assessment.pdf",
 			"risks/risk-treatment-plan.pdf", "registers/nonconformities.csv", "registers/documents.csv", "documents/DOC-001-v1.0.pdf",
-			"ledger/ledger.jsonl", "readiness.json", "metrics/figures.json"} {
+			"ledger/ledger.jsonl", "readiness.json", "metrics/figures.json", "audits/programme.json", "metrics/objectives-and-metrics.json",
+			"reviews/MR-001-minutes.pdf"} {
 			if !have[want] {
 				t.Errorf("the pack lacks %s", want)
 			}

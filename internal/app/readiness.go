@@ -94,6 +94,7 @@ func (s *Service) Readiness(ctx context.Context, a Access) (Readiness, error) {
 	checks := []func(context.Context, Access, soa.Document) (ReadinessItem, error){
 		s.checkScope, s.checkPolicy, s.checkRiskAssessmentProcess, s.checkRiskTreatmentProcess, s.checkSoA,
 		s.checkOperationalControl, s.checkRiskAssessmentResults, s.checkRiskTreatmentResults, s.checkNonconformities,
+		s.checkObjectives, s.checkCompetence, s.checkMonitoring, s.checkAuditProgramme, s.checkAuditResults, s.checkManagementReview,
 	}
 	for _, check := range checks {
 		item, err := check(ctx, a, doc)
@@ -380,5 +381,116 @@ func (s *Service) checkNonconformities(ctx context.Context, a Access, _ soa.Docu
 	if c.OpenMajor > 0 {
 		it.Detail += fmt.Sprintf(" %d major ones open block certification.", c.OpenMajor)
 	}
+	return it, nil
+}
+
+func (s *Service) checkObjectives(ctx context.Context, a Access, _ soa.Document) (ReadinessItem, error) {
+	it := ReadinessItem{Clause: "6.2", Title: "Information security objectives", Fix: "metrics"}
+	objs, err := s.Objectives(ctx, a)
+	if err != nil {
+		return it, err
+	}
+	if len(objs) == 0 {
+		it.Detail = "No information security objective is recorded."
+		return it, nil
+	}
+	measuredBy := 0
+	for _, o := range objs {
+		if len(o.Metrics) > 0 {
+			measuredBy++
+		}
+	}
+	it.Present = true
+	it.Detail = fmt.Sprintf("%d objectives, %d measured by a metric.", len(objs), measuredBy)
+	return it, nil
+}
+
+func (s *Service) checkCompetence(ctx context.Context, a Access, _ soa.Document) (ReadinessItem, error) {
+	it := ReadinessItem{Clause: "7.2", Title: "Evidence of competence", Fix: "training"}
+	m, err := s.TrainingMetrics(ctx, a)
+	if err != nil {
+		return it, err
+	}
+	switch {
+	case m.Courses == 0:
+		it.Detail = "No training course is recorded, so there is no evidence of competence or awareness."
+	case m.Completed == 0:
+		it.Detail = fmt.Sprintf("%d courses, but no completion is recorded.", m.Courses)
+	default:
+		it.Present = true
+		it.Detail = fmt.Sprintf("%d of %d required trainings completed and current; %d overdue.", m.Completed, m.Required, m.Overdue)
+	}
+	return it, nil
+}
+
+func (s *Service) checkMonitoring(ctx context.Context, a Access, _ soa.Document) (ReadinessItem, error) {
+	it := ReadinessItem{Clause: "9.1", Title: "Monitoring and measurement results", Fix: "metrics"}
+	metrics, err := s.Metrics(ctx, a)
+	if err != nil {
+		return it, err
+	}
+	recorded := 0
+	for _, m := range metrics {
+		if len(m.History) > 0 {
+			recorded++
+		}
+	}
+	if recorded == 0 {
+		it.Detail = "No measurement has been recorded; the figures exist only as computed now."
+		return it, nil
+	}
+	it.Present = true
+	it.Detail = fmt.Sprintf("%d metrics have recorded measurements.", recorded)
+	return it, nil
+}
+
+func (s *Service) checkAuditProgramme(ctx context.Context, a Access, _ soa.Document) (ReadinessItem, error) {
+	it := ReadinessItem{Clause: "9.2.2", Title: "Internal audit programme", Fix: "audits"}
+	p, err := s.AuditProgramme(ctx, a)
+	if err != nil {
+		return it, err
+	}
+	if p.Programme == nil {
+		it.Detail = "No internal audit programme is set up."
+		return it, nil
+	}
+	it.Present = true
+	it.Detail = fmt.Sprintf("The programme covers %d of %d requirements and applicable controls so far.", p.Covered, p.Total)
+	return it, nil
+}
+
+func (s *Service) checkAuditResults(ctx context.Context, a Access, _ soa.Document) (ReadinessItem, error) {
+	it := ReadinessItem{Clause: "9.2", Title: "Results of internal audits", Fix: "audits"}
+	audits, err := s.Audits(ctx, a, store.AuditFilter{Status: isms.AuditCompleted})
+	if err != nil {
+		return it, err
+	}
+	done := len(audits)
+	if done == 0 {
+		it.Detail = "No internal audit has been completed."
+		return it, nil
+	}
+	it.Present = true
+	it.Detail = fmt.Sprintf("%d internal audits completed, with their reports.", done)
+	return it, nil
+}
+
+func (s *Service) checkManagementReview(ctx context.Context, a Access, _ soa.Document) (ReadinessItem, error) {
+	it := ReadinessItem{Clause: "9.3", Title: "Results of management reviews", Fix: "reviews"}
+	reviews, err := s.Reviews(ctx, a)
+	if err != nil {
+		return it, err
+	}
+	for _, r := range reviews {
+		if r.Status == isms.ReviewHeld || r.Status == isms.ReviewApproved {
+			it.Present = true
+			it.Detail = fmt.Sprintf("%s held on %s.", r.Ref(), r.MeetingDate.Format(time.DateOnly))
+			if r.Status == isms.ReviewHeld {
+				it.Detail += " Its minutes are not approved yet."
+			}
+			return it, nil
+		}
+	}
+	it.Detail = "No management review has been held."
 	return it, nil
 }

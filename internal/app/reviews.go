@@ -452,8 +452,10 @@ type ReviewInputs struct {
 	Monitoring MonitoringInput `json:"monitoring"`
 	// AuditResults: 9.3.2 d) 3).
 	AuditResults AuditResultsInput `json:"audit_results"`
-	// Objectives: 9.3.2 d) 4).
-	Objectives NotRecordedInput `json:"objectives"`
+	// Objectives: 9.3.2 d) 4). ObjectiveStatus lists them, since
+	// objectives are recorded in isms.
+	Objectives      NotRecordedInput `json:"objectives"`
+	ObjectiveStatus []ObjectiveLine  `json:"objective_status,omitempty"`
 	// Feedback: 9.3.2 e).
 	Feedback NotRecordedInput `json:"feedback"`
 	// Risks: 9.3.2 f).
@@ -576,11 +578,32 @@ type ExternalAuditLine struct {
 	Findings    []string `json:"findings"`
 }
 
-// AuditResultsInput holds the external audits from the certification
-// cycle; internal audits are not yet recorded in isms.
+// AuditResultsInput holds the internal audits completed in the period
+// and the external audits from the certification cycle.
 type AuditResultsInput struct {
-	Internal NotRecordedInput    `json:"internal"`
-	External []ExternalAuditLine `json:"external"`
+	Internal       NotRecordedInput    `json:"internal"`
+	InternalAudits []InternalAuditLine `json:"internal_audits,omitempty"`
+	External       []ExternalAuditLine `json:"external"`
+}
+
+// InternalAuditLine is an internal audit completed in the period, with
+// what it found.
+type InternalAuditLine struct {
+	Ref         string         `json:"ref"`
+	Title       string         `json:"title"`
+	CompletedOn string         `json:"completed_on"`
+	Results     map[string]int `json:"results"`
+	// Records are the nonconformities and improvements it raised.
+	Records []string `json:"records"`
+}
+
+// ObjectiveLine is an objective and where it stands.
+type ObjectiveLine struct {
+	Ref     string `json:"ref"`
+	Title   string `json:"title"`
+	Owner   string `json:"owner"`
+	Status  string `json:"status"`
+	DueDate string `json:"due_date,omitempty"`
 }
 
 // RiskLevelCount counts risks at one level.
@@ -643,6 +666,9 @@ func (s *Service) compileInputs(ctx context.Context, a Access, r isms.Review) (R
 		return in, err
 	}
 	inPeriod := func(t *time.Time) bool { return t != nil && !t.Before(from) && t.Before(to) }
+	if err := s.compileAuditsAndObjectives(ctx, a, &in, names, inPeriod); err != nil {
+		return in, err
+	}
 
 	// a) Earlier reviews' actions.
 	var earlier []string
@@ -1019,6 +1045,18 @@ func inputSections(in *ReviewInputs) []report.Section {
 	}
 	out = append(out, report.Section{Heading: "d) 2) Monitoring and measurement", Paragraphs: mon})
 	audits := report.Section{Heading: "d) 3) Audit results", Paragraphs: []string{in.AuditResults.Internal.Note}}
+	for _, l := range in.AuditResults.InternalAudits {
+		var results []string
+		for k, v := range l.Results {
+			results = append(results, fmt.Sprintf("%s %d", k, v))
+		}
+		slices.Sort(results)
+		p := fmt.Sprintf("%s %s, completed %s: %s.", l.Ref, l.Title, l.CompletedOn, strings.Join(results, ", "))
+		if len(l.Records) > 0 {
+			p += " Raised: " + strings.Join(l.Records, ", ") + "."
+		}
+		audits.Paragraphs = append(audits.Paragraphs, p)
+	}
 	if len(in.AuditResults.External) > 0 {
 		audits.Table = &report.Table{Header: []string{"Audit", "Done", "Lead auditor", "Result", "Findings"}}
 		for _, l := range in.AuditResults.External {
@@ -1028,7 +1066,7 @@ func inputSections(in *ReviewInputs) []report.Section {
 		audits.Paragraphs = append(audits.Paragraphs, "No certification body audit took place in the period.")
 	}
 	out = append(out, audits,
-		report.Section{Heading: "d) 4) Fulfilment of objectives", Paragraphs: []string{in.Objectives.Note}},
+		objectivesSection(*in),
 		report.Section{Heading: "e) Feedback from interested parties", Paragraphs: []string{in.Feedback.Note}})
 	rk := in.Risks
 	levels := func(ls []RiskLevelCount) string {
@@ -1055,4 +1093,59 @@ func inputSections(in *ReviewInputs) []report.Section {
 		fmt.Sprintf("%d raised in the period; %d open.", in.Improvements.RaisedInPeriod, len(in.Improvements.Open))},
 		Table: ncTable(in.Improvements.Open)})
 	return out
+}
+
+// compileAuditsAndObjectives adds the internal audits completed in the
+// period and every objective's status to the inputs.
+func (s *Service) compileAuditsAndObjectives(ctx context.Context, a Access, in *ReviewInputs, names map[string]string,
+	inPeriod func(*time.Time) bool) error {
+	audits, err := s.Audits(ctx, a, store.AuditFilter{Status: isms.AuditCompleted, Limit: store.MaxLimit})
+	if err != nil {
+		return err
+	}
+	for _, row := range audits {
+		if !inPeriod(row.CompletedAt) {
+			continue
+		}
+		d, err := s.Audit(ctx, a, row.ID)
+		if err != nil {
+			return err
+		}
+		line := InternalAuditLine{Ref: d.Ref(), Title: d.Title, CompletedOn: day(*d.CompletedAt), Results: map[string]int{}, Records: []string{}}
+		for _, it := range d.Items {
+			if it.Result != isms.ResultNone {
+				line.Results[it.Result.Label()]++
+			}
+			if it.NCRef != "" {
+				line.Records = append(line.Records, it.NCRef)
+			}
+		}
+		in.AuditResults.InternalAudits = append(in.AuditResults.InternalAudits, line)
+	}
+	in.AuditResults.Internal = NotRecordedInput{Recorded: true,
+		Note: fmt.Sprintf("%d internal audits completed in the period.", len(in.AuditResults.InternalAudits))}
+	objectives, err := s.Objectives(ctx, a)
+	if err != nil {
+		return err
+	}
+	for _, o := range objectives {
+		l := ObjectiveLine{Ref: o.Ref(), Title: o.Title, Owner: names[o.OwnerID], Status: o.Current.Label()}
+		if o.DueDate != nil {
+			l.DueDate = day(*o.DueDate)
+		}
+		in.ObjectiveStatus = append(in.ObjectiveStatus, l)
+	}
+	in.Objectives = NotRecordedInput{Recorded: true, Note: fmt.Sprintf("%d information security objectives.", len(objectives))}
+	return nil
+}
+
+func objectivesSection(in ReviewInputs) report.Section {
+	sec := report.Section{Heading: "d) 4) Fulfilment of objectives", Paragraphs: []string{in.Objectives.Note}}
+	if len(in.ObjectiveStatus) > 0 {
+		sec.Table = &report.Table{Header: []string{"Objective", "Owner", "Due", "Status"}}
+		for _, o := range in.ObjectiveStatus {
+			sec.Table.Rows = append(sec.Table.Rows, []string{o.Ref + " " + o.Title, o.Owner, o.DueDate, o.Status})
+		}
+	}
+	return sec
 }
