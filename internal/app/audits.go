@@ -606,6 +606,9 @@ type AuditDetail struct {
 	Counts map[isms.AuditResult]int
 	// Members names the organisation's members by membership id.
 	Members map[string]string
+	// Year is the year of the cycle the audit is planned in, 0 outside it
+	// or while there is no programme.
+	Year int
 }
 
 // Done counts the items with a result.
@@ -630,6 +633,12 @@ func (s *Service) Audit(ctx context.Context, a Access, ref string) (AuditDetail,
 	}
 	d := AuditDetail{Audit: au, Counts: map[isms.AuditResult]int{}}
 	if d.Members, err = s.memberNames(ctx, a.Org.ID); err != nil {
+		return d, err
+	}
+	switch p, err := s.db.AuditProgramme(ctx, a.Org.ID); {
+	case err == nil:
+		d.Year = p.CycleYear(au.PlannedStart)
+	case !errors.Is(err, isms.ErrNotFound):
 		return d, err
 	}
 	auditors, err := s.db.Auditors(ctx, a.Org.ID, au.ID)
@@ -680,6 +689,9 @@ func (s *Service) Audit(ctx context.Context, a Access, ref string) (AuditDetail,
 // AuditRow is a line of the list of audits.
 type AuditRow struct {
 	isms.Audit
+	// AuditorIDs are the auditors' membership ids, in the order of
+	// Auditors, their names.
+	AuditorIDs  []string
 	Auditors    []string
 	Items, Done int
 	// Year is the year of the cycle the audit is planned in, 0 outside it.
@@ -721,7 +733,7 @@ func (s *Service) auditRows(ctx context.Context, a Access, list []isms.Audit) ([
 	}
 	out := make([]AuditRow, len(list))
 	for i, au := range list {
-		out[i] = AuditRow{Audit: au, Items: progress[au.ID][0], Done: progress[au.ID][1]}
+		out[i] = AuditRow{Audit: au, AuditorIDs: auditors[au.ID], Items: progress[au.ID][0], Done: progress[au.ID][1]}
 		if p.ID != "" {
 			out[i].Year = p.CycleYear(au.PlannedStart)
 		}

@@ -204,6 +204,15 @@ func (a *API) Register(r *router.Router) {
 	r.Handle("PATCH", Prefix+"/orgs/{org}/certification/audits/{id}", a.inOrg(a.saveExternalAudit))
 	r.Handle("POST", Prefix+"/orgs/{org}/certification/audits/{id}/findings", a.inOrg(a.raiseAuditFinding))
 
+	r.Handle("GET", Prefix+"/orgs/{org}/audit-programme", a.inOrg(a.getAuditProgramme))
+	r.Handle("PUT", Prefix+"/orgs/{org}/audit-programme", a.inOrg(a.putAuditProgramme))
+	r.Handle("GET", Prefix+"/orgs/{org}/audits", a.inOrg(a.listAudits))
+	r.Handle("POST", Prefix+"/orgs/{org}/audits", a.inOrg(a.planAudit))
+	r.Handle("GET", Prefix+"/orgs/{org}/audits/{id}", a.inOrg(a.getAudit))
+	r.Handle("PATCH", Prefix+"/orgs/{org}/audits/{id}", a.inOrg(a.patchAudit))
+	r.Handle("PATCH", Prefix+"/orgs/{org}/audits/{id}/items/{item}", a.inOrg(a.recordAuditResult))
+	r.Handle("GET", Prefix+"/orgs/{org}/audits/{id}/report", a.inOrg(a.auditReport))
+
 	r.Handle("GET", Prefix+"/orgs/{org}/documents", a.inOrg(a.listRegisterDocs))
 	r.Handle("POST", Prefix+"/orgs/{org}/documents", a.inOrg(a.createRegisterDoc))
 	r.Handle("GET", Prefix+"/orgs/{org}/documents/export", a.inOrg(a.exportRegisterDocs))

@@ -10,8 +10,8 @@ import (
 	"github.com/isms-dev/isms/internal/isms"
 )
 
-// Internal audit: anyone reads the programme, the audits and their
-// reports; writers plan and change them. Recording a result is for writers
+// Internal audit, in the UI and the API: anyone reads the programme, the
+// audits and their reports; writers plan and change them. Recording a result is for writers
 // and the audit's own auditors: the fixture's audit names a fresh
 // contributor, so the contributor among the callers is refused, and the
 // app's tests cover the named auditor.
@@ -48,6 +48,33 @@ func init() {
 		"GET /o/{org}/audits/{id}/report": orgRoutes(allRoles, 0, 200, func(f *fixture, _ *principal) call {
 			au, _ := f.audit()
 			return call{method: "GET", path: "/o/acme/audits/" + au.Ref() + "/report?" + url.Values{"format": {"xlsx"}}.Encode()}
+		}),
+
+		// The API follows the same rules. The item's audit names a fresh
+		// contributor, so no caller is among its auditors.
+		"GET /api/v1/orgs/{org}/audit-programme": orgRoutes(allRoles, 0, 200, get("/api/v1/orgs/acme/audit-programme")),
+		"PUT /api/v1/orgs/{org}/audit-programme": orgRoutes(writers, 403, 200,
+			jsonCall("PUT", "/api/v1/orgs/acme/audit-programme", `{"cycle_start": "2026-01-15", "notes": "By risk."}`)),
+		"GET /api/v1/orgs/{org}/audits": orgRoutes(allRoles, 0, 200, get("/api/v1/orgs/acme/audits?status=planned")),
+		"POST /api/v1/orgs/{org}/audits": orgRoutes(writers, 403, 201, func(f *fixture, c *principal) call {
+			return jsonCall("POST", "/api/v1/orgs/acme/audits", `{"title": "Internal audit `+f.unique()+`", "scope": ["iso27001-2022:9.2"],
+				"auditor_ids": ["`+f.internalAuditor().ID+`"], "planned_start": "2026-12-01", "planned_end": "2026-12-02"}`)(f, c)
+		}),
+		"GET /api/v1/orgs/{org}/audits/{id}": orgRoutes(allRoles, 0, 200, func(f *fixture, _ *principal) call {
+			au, _ := f.audit()
+			return call{method: "GET", path: "/api/v1/orgs/acme/audits/" + au.Ref()}
+		}),
+		"PATCH /api/v1/orgs/{org}/audits/{id}": orgRoutes(writers, 403, 200, func(f *fixture, c *principal) call {
+			au, _ := f.audit()
+			return jsonCall("PATCH", "/api/v1/orgs/acme/audits/"+au.ID, `{"title": "Revised", "status": "in_progress"}`)(f, c)
+		}),
+		"PATCH /api/v1/orgs/{org}/audits/{id}/items/{item}": orgRoutes(writers, 403, 200, func(f *fixture, c *principal) call {
+			au, it := f.audit()
+			return jsonCall("PATCH", "/api/v1/orgs/acme/audits/"+au.ID+"/items/"+it.ID, `{"result": "conforming"}`)(f, c)
+		}),
+		"GET /api/v1/orgs/{org}/audits/{id}/report": orgRoutes(allRoles, 0, 200, func(f *fixture, _ *principal) call {
+			au, _ := f.audit()
+			return call{method: "GET", path: "/api/v1/orgs/acme/audits/" + au.Ref() + "/report?format=pdf"}
 		}),
 	})
 }
