@@ -454,13 +454,23 @@ func (s *Service) RaiseRisk(ctx context.Context, a Access, findingID string) (is
 	if len(f.Plugin.CVEs) > 0 {
 		vuln += "; " + strings.Join(f.Plugin.CVEs[:min(len(f.Plugin.CVEs), 10)], ", ")
 	}
-	k, err := s.CreateRisk(ctx, a, RiskInput{Title: clipRunes(f.Plugin.Name+" on "+asset.Name, 200), ThreatRef: unpatchedThreat,
-		Vulnerability: clipRunes(vuln, 2000), Scenario: clipRunes(f.Plugin.Synopsis, 2000), AffectsC: true, AffectsI: true, AffectsA: true,
-		InherentLikelihood: likelihood, InherentImpact: impact, OwnerID: owner, AssetIDs: []string{asset.ID}})
+	lib, err := s.library(ctx, a.Org.ID)
 	if err != nil {
-		return k, err
+		return isms.Risk{}, err
 	}
-	err = s.db.InTx(ctx, a.Principal.Actor(), func(tx *store.Tx) error { return tx.SetFindingRisk(ctx, a.Org.ID, f.ID, k.ID) })
+	// The risk and the finding's link to it are one change: a finding
+	// never names a risk that was not made, nor a risk lose its finding.
+	var k isms.Risk
+	err = s.db.InTx(ctx, a.Principal.Actor(), func(tx *store.Tx) error {
+		var err error
+		k, err = s.createRisk(ctx, tx, a, lib.lib, RiskInput{Title: clipRunes(f.Plugin.Name+" on "+asset.Name, 200), ThreatRef: unpatchedThreat,
+			Vulnerability: clipRunes(vuln, 2000), Scenario: clipRunes(f.Plugin.Synopsis, 2000), AffectsC: true, AffectsI: true, AffectsA: true,
+			InherentLikelihood: likelihood, InherentImpact: impact, OwnerID: owner, AssetIDs: []string{asset.ID}})
+		if err != nil {
+			return err
+		}
+		return tx.SetFindingRisk(ctx, a.Org.ID, f.ID, k.ID)
+	})
 	return k, err
 }
 
