@@ -147,6 +147,9 @@ type Score struct {
 	Percent *float64 `json:"percent"`
 }
 
+// Answered counts the questions with an answer, not applicable included.
+func (s Score) Answered() int { return s.Questions - s.Unanswered }
+
 // Scores returns a score per section for the answers. Answers to unknown
 // questions are ignored.
 func Scores(answers map[string]Answer) []Score {

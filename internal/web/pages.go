@@ -130,6 +130,7 @@ func navigation(org *isms.Organization) []navGroup {
 			{"ledger", "Change ledger", base + "ledger"},
 		}},
 		{Label: "Check and act", Items: []navItem{
+			{"self-assessment", "Where do we stand?", base + "self-assessment"},
 			{"audits", "Internal audit", base + "audits"},
 			{"nonconformities", "Nonconformities", base + "nonconformities"},
 			{"readiness", "Certification readiness", base + "readiness"},
