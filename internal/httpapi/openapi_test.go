@@ -582,6 +582,7 @@ func exerciseAPI(t *testing.T, f *fixture) {
 	exercisePeople(t, f)
 	exerciseAccessReviews(t, f)
 	exerciseReviews(t, f)
+	exerciseSelfAssessment(t, f)
 }
 
 // testFile reads one of the framework package's example files.
