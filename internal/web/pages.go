@@ -311,6 +311,7 @@ var recordTypeLabels = map[string]string{
 	"certification_cycle":      "Certification cycle",
 	"external_audit":           "Certification body's audit",
 	"external_audit_finding":   "Finding of a certification body's audit",
+	"self_assessment":          "Self-assessment",
 }
 
 type errorPage struct {
