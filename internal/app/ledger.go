@@ -248,6 +248,10 @@ func (s *Service) RecordLabels(ctx context.Context, a Access, entries []ledger.E
 			if ref, ok := content["ref_num"].(float64); ok {
 				label = fmt.Sprintf("AR-%03d %s", int(ref), title)
 			}
+		case store.RecordSelfAssessment:
+			if ref, ok := content["ref_num"].(float64); ok {
+				label = fmt.Sprintf("SA-%03d", int(ref))
+			}
 		case store.RecordReviewAccount:
 			system, _ := content["system"].(string)
 			account, _ := content["account"].(string)

@@ -195,6 +195,12 @@ func (a *API) Register(r *router.Router) {
 	r.Handle("POST", Prefix+"/orgs/{org}/reviews/{id}/decisions", a.inOrg(a.addReviewDecision))
 	r.Handle("POST", Prefix+"/orgs/{org}/reviews/{id}/actions", a.inOrg(a.saveReviewAction))
 	r.Handle("PATCH", Prefix+"/orgs/{org}/reviews/{id}/actions/{action}", a.inOrg(a.saveReviewAction))
+	r.Handle("GET", Prefix+"/orgs/{org}/self-assessment/questions", a.inOrg(a.selfAssessmentQuestions))
+	r.Handle("GET", Prefix+"/orgs/{org}/self-assessments", a.inOrg(a.listSelfAssessments))
+	r.Handle("POST", Prefix+"/orgs/{org}/self-assessments", a.inOrg(a.startSelfAssessment))
+	r.Handle("GET", Prefix+"/orgs/{org}/self-assessments/{id}", a.inOrg(a.getSelfAssessment))
+	r.Handle("PATCH", Prefix+"/orgs/{org}/self-assessments/{id}", a.inOrg(a.patchSelfAssessment))
+	r.Handle("POST", Prefix+"/orgs/{org}/self-assessments/{id}/tasks", a.inOrg(a.createSelfAssessmentTasks))
 	r.Handle("GET", Prefix+"/orgs/{org}/reviews/{id}/minutes", a.inOrg(a.reviewMinutes))
 
 	r.Handle("GET", Prefix+"/orgs/{org}/certification", a.inOrg(a.getCertification))

@@ -583,6 +583,7 @@ func exerciseAPI(t *testing.T, f *fixture) {
 	exerciseAccessReviews(t, f)
 	exerciseReviews(t, f)
 	exerciseAudits(t, f)
+	exerciseSelfAssessment(t, f)
 }
 
 // testFile reads one of the framework package's example files.

@@ -947,6 +947,41 @@ var policy = map[string]rule{
 		r, _ := f.review(true)
 		return call{method: "GET", path: "/o/acme/reviews/" + r.Ref() + "/minutes"}
 	}),
+	// The self-assessment: any role reads the runs and the questions;
+	// writers start, answer and complete runs and create their tasks.
+	"GET /o/{org}/self-assessment": orgRoutes(allRoles, 0, 200, get("/o/acme/self-assessment")),
+	"POST /o/{org}/self-assessment": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		f.noDraftSelfAssessment()
+		return call{method: "POST", path: "/o/acme/self-assessment", form: url.Values{}}
+	}),
+	"GET /o/{org}/self-assessment/{id}": orgRoutes(allRoles, 0, 200, func(f *fixture, _ *principal) call {
+		return call{method: "GET", path: "/o/acme/self-assessment/" + f.selfAssessment(false).Ref()}
+	}),
+	"POST /o/{org}/self-assessment/{id}": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		return formCall("/o/acme/self-assessment/"+f.selfAssessment(false).Ref(), "section", "A.8", "answer.a8-mfa", "partly")
+	}),
+	"POST /o/{org}/self-assessment/{id}/status": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		return formCall("/o/acme/self-assessment/"+f.selfAssessment(true).Ref()+"/status", "status", "completed")
+	}),
+	"POST /o/{org}/self-assessment/{id}/tasks": orgRoutes(writers, 403, 303, func(f *fixture, _ *principal) call {
+		return call{method: "POST", path: "/o/acme/self-assessment/" + f.selfAssessment(false).Ref() + "/tasks", form: url.Values{}}
+	}),
+	"GET /api/v1/orgs/{org}/self-assessment/questions": orgRoutes(allRoles, 0, 200, get("/api/v1/orgs/acme/self-assessment/questions")),
+	"GET /api/v1/orgs/{org}/self-assessments":          orgRoutes(allRoles, 0, 200, get("/api/v1/orgs/acme/self-assessments")),
+	"POST /api/v1/orgs/{org}/self-assessments": orgRoutes(writers, 403, 201, func(f *fixture, _ *principal) call {
+		f.noDraftSelfAssessment()
+		return call{method: "POST", path: "/api/v1/orgs/acme/self-assessments"}
+	}),
+	"GET /api/v1/orgs/{org}/self-assessments/{id}": orgRoutes(allRoles, 0, 200, func(f *fixture, _ *principal) call {
+		return call{method: "GET", path: "/api/v1/orgs/acme/self-assessments/" + f.selfAssessment(false).ID}
+	}),
+	"PATCH /api/v1/orgs/{org}/self-assessments/{id}": orgRoutes(writers, 403, 200, func(f *fixture, c *principal) call {
+		return jsonCall("PATCH", "/api/v1/orgs/acme/self-assessments/"+f.selfAssessment(false).ID,
+			`{"answers": {"a8-mfa": {"value": "partly"}}}`)(f, c)
+	}),
+	"POST /api/v1/orgs/{org}/self-assessments/{id}/tasks": orgRoutes(writers, 403, 200, func(f *fixture, _ *principal) call {
+		return call{method: "POST", path: "/api/v1/orgs/acme/self-assessments/" + f.selfAssessment(false).ID + "/tasks"}
+	}),
 	// Certification: any role reads it; writers record the cycle, the
 	// audits and their findings.
 	"GET /o/{org}/certification": orgRoutes(allRoles, 0, 200, get("/o/acme/certification")),

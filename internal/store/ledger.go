@@ -111,6 +111,7 @@ const (
 	RecordCertCycle          = "certification_cycle"
 	RecordExternalAudit      = "external_audit"
 	RecordAuditFinding       = "external_audit_finding"
+	RecordSelfAssessment     = "self_assessment"
 )
 
 // orgTable describes a table of organisation records keyed by id, the
@@ -236,6 +237,7 @@ var ledgerTables = []ledgerTable{
 	orgTable(RecordCertCycle, "certification_cycles"),
 	orgTable(RecordExternalAudit, "external_audits"),
 	orgTable(RecordAuditFinding, "external_audit_findings"),
+	orgTable(RecordSelfAssessment, "self_assessments"),
 }
 
 func tableFor(recordType string) ledgerTable {

@@ -31,7 +31,7 @@ var recordTypes = []string{"organization", "member", "api_token", "framework_imp
 	"objective", "metric", "metric_measurement",
 	"person", "isms_role", "training_course", "training_record", "checklist", "checklist_item", "access_review", "access_review_account",
 	"audit_programme", "audit", "audit_item",
-	"management_review", "review_action", "certification_cycle", "external_audit"}
+	"management_review", "review_action", "certification_cycle", "external_audit", "self_assessment"}
 
 func (u *UI) ledgerPage(q *request) error {
 	query := q.r.URL.Query()

@@ -130,6 +130,7 @@ func navigation(org *isms.Organization) []navGroup {
 			{"ledger", "Change ledger", base + "ledger"},
 		}},
 		{Label: "Check and act", Items: []navItem{
+			{"self-assessment", "Where do we stand?", base + "self-assessment"},
 			{"audits", "Internal audit", base + "audits"},
 			{"nonconformities", "Nonconformities", base + "nonconformities"},
 			{"readiness", "Certification readiness", base + "readiness"},
@@ -310,6 +311,7 @@ var recordTypeLabels = map[string]string{
 	"certification_cycle":      "Certification cycle",
 	"external_audit":           "Certification body's audit",
 	"external_audit_finding":   "Finding of a certification body's audit",
+	"self_assessment":          "Self-assessment",
 }
 
 type errorPage struct {

@@ -123,6 +123,9 @@ func TestEveryTemplateRenders(t *testing.T) {
 	for name, pages := range reviewPageSamples(frame) {
 		samples[name] = append(samples[name], pages...)
 	}
+	for name, pages := range selfAssessmentPageSamples(frame) {
+		samples[name] = append(samples[name], pages...)
+	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	for name := range ps.sets {
 		pages, ok := samples[name]

@@ -108,6 +108,7 @@ func (u *UI) Register(r *router.Router) {
 	u.registerAccessReviewPages(r)
 	u.registerAuditPages(r)
 	u.registerReviewPages(r)
+	u.registerSelfAssessmentPages(r)
 	u.registerCertificationPages(r)
 }
 
