@@ -213,20 +213,26 @@ func (s *Service) AuditorPack(ctx context.Context, a Access, w io.Writer) error 
 		return err
 	}
 
-	// Every evidence file the statement refers to, once.
-	doc, err := s.SoA(ctx, a, readinessFramework, soaVersion)
-	if err != nil {
-		return err
+	// Every evidence file the statement refers to, once: the approved
+	// version's and the draft's, since evidence collected after the
+	// approval is what the auditor samples next.
+	statements := []soa.Document{}
+	for _, v := range slices.Compact([]int{soaVersion, 0}) {
+		doc, err := s.SoA(ctx, a, readinessFramework, v)
+		if err != nil {
+			return err
+		}
+		statements = append(statements, doc)
 	}
-	if err := s.packEvidence(ctx, a, p, doc); err != nil {
+	if err := s.packEvidence(ctx, a, p, statements...); err != nil {
 		return err
 	}
 	return p.Close()
 }
 
-func (s *Service) packEvidence(ctx context.Context, a Access, p *pack.Writer, doc soa.Document) error {
+func (s *Service) packEvidence(ctx context.Context, a Access, p *pack.Writer, docs ...soa.Document) error {
 	seen := map[string]bool{}
-	for _, e := range doc.Entries {
+	for _, e := range slices.Concat(entriesOf(docs)...) {
 		for _, ev := range e.Evidence {
 			if ev.SHA256 == "" || seen[ev.ID] || s.files == nil {
 				continue
@@ -299,4 +305,12 @@ func (s *Service) writeNonconformitiesCSV(ctx context.Context, a Access, w io.Wr
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+func entriesOf(docs []soa.Document) [][]soa.Entry {
+	out := make([][]soa.Entry, len(docs))
+	for i, d := range docs {
+		out[i] = d.Entries
+	}
+	return out
 }

@@ -471,7 +471,7 @@ func (s *Service) checkAuditResults(ctx context.Context, a Access, _ soa.Documen
 		return it, nil
 	}
 	it.Present = true
-	it.Detail = fmt.Sprintf("%d internal audits completed, with their reports.", done)
+	it.Detail = fmt.Sprintf("%d internal %s completed, with %s.", done, plural(done, "audit", "audits"), plural(done, "its report", "their reports"))
 	return it, nil
 }
 
@@ -493,4 +493,11 @@ func (s *Service) checkManagementReview(ctx context.Context, a Access, _ soa.Doc
 	}
 	it.Detail = "No management review has been held."
 	return it, nil
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

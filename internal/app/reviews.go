@@ -1123,7 +1123,8 @@ func (s *Service) compileAuditsAndObjectives(ctx context.Context, a Access, in *
 		in.AuditResults.InternalAudits = append(in.AuditResults.InternalAudits, line)
 	}
 	in.AuditResults.Internal = NotRecordedInput{Recorded: true,
-		Note: fmt.Sprintf("%d internal audits completed in the period.", len(in.AuditResults.InternalAudits))}
+		Note: fmt.Sprintf("%d internal %s completed in the period.", len(in.AuditResults.InternalAudits),
+			plural(len(in.AuditResults.InternalAudits), "audit", "audits"))}
 	objectives, err := s.Objectives(ctx, a)
 	if err != nil {
 		return err
