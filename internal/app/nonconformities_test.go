@@ -251,3 +251,29 @@ func TestMissedVulnerabilityDeadlineRaisesANonconformity(t *testing.T) {
 		}
 	})
 }
+
+// TestMemberNamedByRecordsStays: a member who raised a nonconformity that
+// was closed (so owns nothing open) cannot be removed: the record names
+// them. The refusal is a conflict that says why, not a database error.
+func TestMemberNamedByRecordsStays(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *dbtest.DB) {
+		ctx := context.Background()
+		e := newEnv(t, db)
+		manager := e.member(t, "manager@acme.example", isms.RoleISMSManager)
+		engineer := e.member(t, "engineer@acme.example", isms.RoleContributor)
+		if _, err := e.svc.RaiseNonconformity(ctx, engineer, app.NCInput{Kind: "improvement", Title: ptr("Automate log review")}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.svc.UpdateNonconformity(ctx, manager, "OFI-001", app.NCInput{OwnerID: ptr(manager.Member.ID)}); err != nil {
+			t.Fatal(err)
+		}
+		err := e.svc.RemoveMember(ctx, e.opAccess(t), engineer.Member.ID)
+		var conflict *isms.ConflictError
+		if !errors.As(err, &conflict) || !strings.Contains(conflict.Detail, "expiry") {
+			t.Fatalf("removing a member the register names: err = %v, want a conflict that says what to do", err)
+		}
+		if r, err := e.svc.VerifyLedger(ctx, manager); err != nil || !r.OK() {
+			t.Errorf("ledger after the refusal = %+v, %v", r, err)
+		}
+	})
+}

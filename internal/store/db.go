@@ -402,6 +402,17 @@ func conflict(err error, what string) error {
 	return fmt.Errorf("%s: %w", what, err)
 }
 
+// isForeignKeyViolation reports whether err is a row still referred to by
+// another, on either database.
+func isForeignKeyViolation(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == "23503" {
+		return true
+	}
+	var liteErr *sqlite.Error
+	return errors.As(err, &liteErr) && liteErr.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
+}
+
 // ErrBackupPostgres: PostgreSQL is backed up with its own tools.
 var ErrBackupPostgres = errors.New("isms backup copies SQLite databases; back up PostgreSQL with pg_dump")
 

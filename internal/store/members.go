@@ -53,6 +53,13 @@ func (tx *Tx) UpdateMember(ctx context.Context, orgID, id string, role isms.Role
 // RemoveMember ends a membership.
 func (tx *Tx) RemoveMember(ctx context.Context, orgID, id string) error {
 	res, err := tx.tx.ExecContext(ctx, `DELETE FROM memberships WHERE org_id = $1 AND id = $2`, orgID, id)
+	if isForeignKeyViolation(err) {
+		// Records of the ISMS still name the member (a decision they
+		// took, a record they raised or verified): the history must keep
+		// them, so the membership stays.
+		return &isms.ConflictError{Field: "member", Detail: "is named by records of the ISMS (decisions, approvals, nonconformities, " +
+			"incidents, audits); their history keeps the name, so set an expiry on the membership instead of removing it"}
+	}
 	if err := mustAffect(res, err, "remove member "+id); err != nil {
 		return err
 	}
