@@ -69,6 +69,14 @@ func TestBrowserAuditToManagementReview(t *testing.T) {
 		cdp.SendKeys(cdp.ID("nc-correction"), "Criteria written for the next audit of A.8."),
 		cdp.SendKeys(cdp.ID("nc-root-cause"), "The programme template had no field for criteria."),
 		cdp.Click(cdp.ID("nc-save")),
+	)
+	if err != nil {
+		t.Fatalf("record the correction: %v", err)
+	}
+	// The form is on the page before and after saving: wait for the page
+	// the save leads to before typing into it.
+	waitText(t, ctx, ".flash", ref+" saved.")
+	err = cdp.Do(ctx,
 		cdp.WaitVisible(cdp.ID("action-form")),
 		cdp.SendKeys(cdp.ID("action-title"), "Add audit criteria to the programme template"),
 		cdp.SendKeys(cdp.ID("action-due"), time.Now().AddDate(0, 0, 14).Format("01022006")),
