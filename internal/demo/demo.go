@@ -114,6 +114,9 @@ func Seed(ctx context.Context, svc *app.Service) (Credentials, error) {
 	if err := seedPlatform(ctx, svc, org.Slug); err != nil {
 		return creds, err
 	}
+	if err := seedWhereWeStand(ctx, svc, sub.Slug); err != nil {
+		return creds, err
+	}
 	if _, err := svc.CreateToken(ctx, acc, app.TokenInput{
 		Name: "ml-platform CI: evidence upload", Role: "contributor", UserEmail: "tomas.ortega@helix-ai.example", ExpiresIn: 90 * 24 * time.Hour,
 	}); err != nil {

@@ -335,6 +335,15 @@ func TestSeed(t *testing.T) {
 		if err != nil || !found {
 			t.Errorf("the completed review's evidence is not on A.5.18 (%v)", err)
 		}
+		sub, err := svc.OpenOrg(ctx, app.UserPrincipal(user), "helix-ai-eu")
+		if err != nil {
+			t.Fatal(err)
+		}
+		assessRuns, err := svc.SelfAssessments(ctx, sub)
+		if err != nil || len(assessRuns) != 1 || assessRuns[0].Record.Status != isms.SelfAssessmentCompleted || len(assessRuns[0].Plan) == 0 ||
+			len(assessRuns[0].Record.Tasks) == 0 {
+			t.Errorf("the subsidiary's self-assessment = %+v (%v); want one completed run whose plan became tasks", assessRuns, err)
+		}
 		reports, err := svc.VerifyAllChains(ctx, app.OperatorPrincipal("cli:test"))
 		if err != nil {
 			t.Fatal(err)
