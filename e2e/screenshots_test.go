@@ -118,6 +118,12 @@ func TestScreenshots(t *testing.T) {
 		{"review", "/o/helix-ai/reviews/MR-002", "#inputs"},
 		{"certification", "/o/helix-ai/certification", "h1"},
 		{"readiness", "/o/helix-ai/readiness", "#stage1"},
+		{"nonconformity-new", "/o/helix-ai/nonconformities/new", "#nc-form"},
+		{"document-new", "/o/helix-ai/documents/new", "#document-form"},
+		{"document-draft", "/o/helix-ai/documents/DOC-001/draft", "#draft-form"},
+		{"incident-new", "/o/helix-ai/incidents/new", "#incident-form"},
+		{"audit-new", "/o/helix-ai/audits/new", "form"},
+		{"self-assessment", "/o/helix-ai/self-assessment", "h1"},
 		{"orgs", "/orgs", "table"},
 	}
 	for _, width := range []struct {

@@ -78,6 +78,12 @@ type Readiness struct {
 	At            time.Time `json:"at"`
 }
 
+// readinessRecords are what several checks read, read once.
+type readinessRecords struct {
+	statement soa.Document
+	risks     []RiskRow
+}
+
 // readinessFramework is the standard certification is against.
 const readinessFramework = "iso27001-2022"
 
@@ -91,13 +97,18 @@ func (s *Service) Readiness(ctx context.Context, a Access) (Readiness, error) {
 	if err != nil {
 		return r, err
 	}
-	checks := []func(context.Context, Access, soa.Document) (ReadinessItem, error){
+	risks, err := s.allRisks(ctx, a)
+	if err != nil {
+		return r, err
+	}
+	rec := readinessRecords{statement: doc, risks: risks}
+	checks := []func(context.Context, Access, readinessRecords) (ReadinessItem, error){
 		s.checkScope, s.checkPolicy, s.checkRiskAssessmentProcess, s.checkRiskTreatmentProcess, s.checkSoA,
 		s.checkOperationalControl, s.checkRiskAssessmentResults, s.checkRiskTreatmentResults, s.checkNonconformities,
 		s.checkObjectives, s.checkCompetence, s.checkMonitoring, s.checkAuditProgramme, s.checkAuditResults, s.checkManagementReview,
 	}
 	for _, check := range checks {
-		item, err := check(ctx, a, doc)
+		item, err := check(ctx, a, rec)
 		if err != nil {
 			return r, err
 		}
@@ -198,7 +209,7 @@ func stage2(doc soa.Document) ([]ThemeScore, []ControlGap, int) {
 	return themes, gaps, wholePercent(ready, applicable)
 }
 
-func (s *Service) checkScope(ctx context.Context, a Access, _ soa.Document) (ReadinessItem, error) {
+func (s *Service) checkScope(ctx context.Context, a Access, _ readinessRecords) (ReadinessItem, error) {
 	it := ReadinessItem{Clause: "4.3", Title: "Scope of the ISMS", Fix: "context"}
 	c, err := s.Context(ctx, a)
 	if err != nil {
@@ -225,7 +236,7 @@ func (s *Service) publishedDocs(ctx context.Context, a Access, kind isms.DocKind
 	return slices.DeleteFunc(rows, func(r DocRow) bool { return r.Published == nil }), nil
 }
 
-func (s *Service) checkPolicy(ctx context.Context, a Access, _ soa.Document) (ReadinessItem, error) {
+func (s *Service) checkPolicy(ctx context.Context, a Access, _ readinessRecords) (ReadinessItem, error) {
 	it := ReadinessItem{Clause: "5.2", Title: "Information security policy", Fix: "documents"}
 	docs, err := s.publishedDocs(ctx, a, isms.DocPolicy)
 	if err != nil {
@@ -240,7 +251,7 @@ func (s *Service) checkPolicy(ctx context.Context, a Access, _ soa.Document) (Re
 	return it, nil
 }
 
-func (s *Service) checkRiskAssessmentProcess(ctx context.Context, a Access, _ soa.Document) (ReadinessItem, error) {
+func (s *Service) checkRiskAssessmentProcess(ctx context.Context, a Access, _ readinessRecords) (ReadinessItem, error) {
 	it := ReadinessItem{Clause: "6.1.2", Title: "Risk assessment process", Fix: "methodology"}
 	m, err := s.Methodology(ctx, a)
 	if err != nil {
@@ -272,12 +283,9 @@ func (s *Service) allRisks(ctx context.Context, a Access) ([]RiskRow, error) {
 	}
 }
 
-func (s *Service) checkRiskTreatmentProcess(ctx context.Context, a Access, _ soa.Document) (ReadinessItem, error) {
+func (s *Service) checkRiskTreatmentProcess(ctx context.Context, a Access, rec readinessRecords) (ReadinessItem, error) {
 	it := ReadinessItem{Clause: "6.1.3", Title: "Risk treatment process and plan", Fix: "risks"}
-	risks, err := s.allRisks(ctx, a)
-	if err != nil {
-		return it, err
-	}
+	risks := rec.risks
 	undecided := 0
 	for _, k := range risks {
 		if k.Treatment == "" {
@@ -296,7 +304,7 @@ func (s *Service) checkRiskTreatmentProcess(ctx context.Context, a Access, _ soa
 	return it, nil
 }
 
-func (s *Service) checkSoA(ctx context.Context, a Access, doc soa.Document) (ReadinessItem, error) {
+func (s *Service) checkSoA(ctx context.Context, a Access, rec readinessRecords) (ReadinessItem, error) {
 	it := ReadinessItem{Clause: "6.1.3 d", Title: "Statement of Applicability", Fix: "soa"}
 	versions, err := s.SoAVersions(ctx, a, readinessFramework)
 	if err != nil {
@@ -309,13 +317,13 @@ func (s *Service) checkSoA(ctx context.Context, a Access, doc soa.Document) (Rea
 	latest := slices.MaxFunc(versions, func(x, y store.SoAVersion) int { return cmp.Compare(x.Number, y.Number) })
 	it.Present = true
 	it.Detail = fmt.Sprintf("Version %d is approved.", latest.Number)
-	if sum := doc.Summarise(); sum.Undecided > 0 {
+	if sum := rec.statement.Summarise(); sum.Undecided > 0 {
 		it.Detail += fmt.Sprintf(" The draft since has %d controls undecided.", sum.Undecided)
 	}
 	return it, nil
 }
 
-func (s *Service) checkOperationalControl(ctx context.Context, a Access, _ soa.Document) (ReadinessItem, error) {
+func (s *Service) checkOperationalControl(ctx context.Context, a Access, _ readinessRecords) (ReadinessItem, error) {
 	it := ReadinessItem{Clause: "8.1", Title: "Operational planning and control: procedures in force", Fix: "documents"}
 	docs, err := s.publishedDocs(ctx, a, isms.DocProcedure)
 	if err != nil {
@@ -330,12 +338,9 @@ func (s *Service) checkOperationalControl(ctx context.Context, a Access, _ soa.D
 	return it, nil
 }
 
-func (s *Service) checkRiskAssessmentResults(ctx context.Context, a Access, _ soa.Document) (ReadinessItem, error) {
+func (s *Service) checkRiskAssessmentResults(ctx context.Context, a Access, rec readinessRecords) (ReadinessItem, error) {
 	it := ReadinessItem{Clause: "8.2", Title: "Results of risk assessments", Fix: "risks"}
-	risks, err := s.allRisks(ctx, a)
-	if err != nil {
-		return it, err
-	}
+	risks := rec.risks
 	if len(risks) == 0 {
 		it.Detail = "No risk has been assessed."
 		return it, nil
@@ -345,12 +350,9 @@ func (s *Service) checkRiskAssessmentResults(ctx context.Context, a Access, _ so
 	return it, nil
 }
 
-func (s *Service) checkRiskTreatmentResults(ctx context.Context, a Access, _ soa.Document) (ReadinessItem, error) {
+func (s *Service) checkRiskTreatmentResults(ctx context.Context, a Access, rec readinessRecords) (ReadinessItem, error) {
 	it := ReadinessItem{Clause: "8.3", Title: "Results of risk treatment", Fix: "risks"}
-	risks, err := s.allRisks(ctx, a)
-	if err != nil {
-		return it, err
-	}
+	risks := rec.risks
 	treated := 0
 	for _, k := range risks {
 		if k.Status == isms.RiskPlanApproved || k.Status == isms.RiskAccepted {
@@ -366,7 +368,7 @@ func (s *Service) checkRiskTreatmentResults(ctx context.Context, a Access, _ soa
 	return it, nil
 }
 
-func (s *Service) checkNonconformities(ctx context.Context, a Access, _ soa.Document) (ReadinessItem, error) {
+func (s *Service) checkNonconformities(ctx context.Context, a Access, _ readinessRecords) (ReadinessItem, error) {
 	it := ReadinessItem{Clause: "10.2", Title: "Nonconformities and corrective actions", Fix: "nonconformities"}
 	c, err := s.NonconformityCounts(ctx, a)
 	if err != nil {
@@ -384,7 +386,7 @@ func (s *Service) checkNonconformities(ctx context.Context, a Access, _ soa.Docu
 	return it, nil
 }
 
-func (s *Service) checkObjectives(ctx context.Context, a Access, _ soa.Document) (ReadinessItem, error) {
+func (s *Service) checkObjectives(ctx context.Context, a Access, _ readinessRecords) (ReadinessItem, error) {
 	it := ReadinessItem{Clause: "6.2", Title: "Information security objectives", Fix: "metrics"}
 	objs, err := s.Objectives(ctx, a)
 	if err != nil {
@@ -405,7 +407,7 @@ func (s *Service) checkObjectives(ctx context.Context, a Access, _ soa.Document)
 	return it, nil
 }
 
-func (s *Service) checkCompetence(ctx context.Context, a Access, _ soa.Document) (ReadinessItem, error) {
+func (s *Service) checkCompetence(ctx context.Context, a Access, _ readinessRecords) (ReadinessItem, error) {
 	it := ReadinessItem{Clause: "7.2", Title: "Evidence of competence", Fix: "training"}
 	m, err := s.TrainingMetrics(ctx, a)
 	if err != nil {
@@ -423,7 +425,7 @@ func (s *Service) checkCompetence(ctx context.Context, a Access, _ soa.Document)
 	return it, nil
 }
 
-func (s *Service) checkMonitoring(ctx context.Context, a Access, _ soa.Document) (ReadinessItem, error) {
+func (s *Service) checkMonitoring(ctx context.Context, a Access, _ readinessRecords) (ReadinessItem, error) {
 	it := ReadinessItem{Clause: "9.1", Title: "Monitoring and measurement results", Fix: "metrics"}
 	metrics, err := s.Metrics(ctx, a)
 	if err != nil {
@@ -444,7 +446,7 @@ func (s *Service) checkMonitoring(ctx context.Context, a Access, _ soa.Document)
 	return it, nil
 }
 
-func (s *Service) checkAuditProgramme(ctx context.Context, a Access, _ soa.Document) (ReadinessItem, error) {
+func (s *Service) checkAuditProgramme(ctx context.Context, a Access, _ readinessRecords) (ReadinessItem, error) {
 	it := ReadinessItem{Clause: "9.2.2", Title: "Internal audit programme", Fix: "audits"}
 	p, err := s.AuditProgramme(ctx, a)
 	if err != nil {
@@ -459,7 +461,7 @@ func (s *Service) checkAuditProgramme(ctx context.Context, a Access, _ soa.Docum
 	return it, nil
 }
 
-func (s *Service) checkAuditResults(ctx context.Context, a Access, _ soa.Document) (ReadinessItem, error) {
+func (s *Service) checkAuditResults(ctx context.Context, a Access, _ readinessRecords) (ReadinessItem, error) {
 	it := ReadinessItem{Clause: "9.2", Title: "Results of internal audits", Fix: "audits"}
 	audits, err := s.Audits(ctx, a, store.AuditFilter{Status: isms.AuditCompleted})
 	if err != nil {
@@ -475,7 +477,7 @@ func (s *Service) checkAuditResults(ctx context.Context, a Access, _ soa.Documen
 	return it, nil
 }
 
-func (s *Service) checkManagementReview(ctx context.Context, a Access, _ soa.Document) (ReadinessItem, error) {
+func (s *Service) checkManagementReview(ctx context.Context, a Access, _ readinessRecords) (ReadinessItem, error) {
 	it := ReadinessItem{Clause: "9.3", Title: "Results of management reviews", Fix: "reviews"}
 	reviews, err := s.Reviews(ctx, a)
 	if err != nil {

@@ -39,7 +39,7 @@ type docVersionJSON struct {
 	Body        *string    `json:"body,omitempty"`
 }
 
-func toDocVersionJSON(v isms.DocVersion, withBody bool) docVersionJSON {
+func toDocVersionJSON(v isms.DocVersion) docVersionJSON {
 	out := docVersionJSON{ID: v.ID, Number: v.Number(), Format: string(v.Format), Status: string(v.Status), ChangeNote: v.ChangeNote,
 		AuthorID: nullable(v.AuthorID), SubmittedAt: v.SubmittedAt, ApprovedAt: v.ApprovedAt, PublishedAt: v.PublishedAt,
 		PublishedBy: nullable(v.PublishedBy), CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt}
@@ -47,7 +47,14 @@ func toDocVersionJSON(v isms.DocVersion, withBody bool) docVersionJSON {
 		size := v.FileSize
 		out.FileName, out.FileSHA256, out.MediaType, out.FileSize = &v.FileName, &v.FileSHA256, &v.MediaType, &size
 	}
-	if withBody && v.Format == isms.FormatMarkdown {
+	return out
+}
+
+// toDocVersionTextJSON is a version with the Markdown of a written one,
+// for the calls that ask for one version.
+func toDocVersionTextJSON(v isms.DocVersion) docVersionJSON {
+	out := toDocVersionJSON(v)
+	if v.Format == isms.FormatMarkdown {
 		body := v.Body
 		out.Body = &body
 	}
@@ -87,11 +94,11 @@ func toRegisterDocJSON(r app.DocRow, now time.Time) registerDocJSON {
 		out.Audience = append(out.Audience, string(role))
 	}
 	if r.Published != nil {
-		v := toDocVersionJSON(*r.Published, false)
+		v := toDocVersionJSON(*r.Published)
 		out.Published = &v
 	}
 	if r.Open != nil {
-		v := toDocVersionJSON(*r.Open, false)
+		v := toDocVersionJSON(*r.Open)
 		out.UnderWay = &v
 	}
 	return out
@@ -143,7 +150,7 @@ func (a *API) writeRegisterDoc(w http.ResponseWriter, r *http.Request, acc app.A
 	}
 	out.registerDocJSON = toRegisterDocJSON(row, time.Now())
 	for _, v := range d.Versions {
-		out.Versions = append(out.Versions, toDocVersionJSON(v, false))
+		out.Versions = append(out.Versions, toDocVersionJSON(v))
 	}
 	for _, ap := range d.Approvals {
 		out.Decisions = append(out.Decisions, docDecisionJSON{ApproverID: ap.ApproverID, Approved: ap.Approved, Note: ap.Note, At: ap.CreatedAt})
@@ -297,7 +304,7 @@ func (a *API) saveDraftVersion(w http.ResponseWriter, r *http.Request, acc app.A
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, toDocVersionJSON(v, true))
+	return writeJSON(w, http.StatusOK, toDocVersionTextJSON(v))
 }
 
 // docUploadTypes are the media types a document file may be sent as; the
@@ -330,7 +337,7 @@ func (a *API) uploadDraftVersion(w http.ResponseWriter, r *http.Request, acc app
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, toDocVersionJSON(v, false))
+	return writeJSON(w, http.StatusOK, toDocVersionJSON(v))
 }
 
 // docDecisionWrite is an approver's decision.
@@ -386,7 +393,7 @@ func (a *API) getDocVersion(w http.ResponseWriter, r *http.Request, acc app.Acce
 	if !ok {
 		return fmt.Errorf("version %s: %w", r.PathValue("version"), isms.ErrNotFound)
 	}
-	return writeJSON(w, http.StatusOK, toDocVersionJSON(v, true))
+	return writeJSON(w, http.StatusOK, toDocVersionTextJSON(v))
 }
 
 func (a *API) docVersionPDF(w http.ResponseWriter, r *http.Request, acc app.Access) error {

@@ -371,7 +371,7 @@ func (w *ScanWriter) insertRows(ctx context.Context, head string, cols int, vals
 }
 
 // valuesList is "($1, …, $cols), …" for n rows. SQLite gets anonymous
-// "?" placeholders: it resolves a named one like $7 by a linear search of
+// "?" parameters: it resolves a numbered one like $7 by a linear search of
 // the statement's names, which makes binding a batch quadratic.
 func valuesList(d Dialect, n, cols int) string {
 	var b strings.Builder
